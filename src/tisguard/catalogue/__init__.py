@@ -1,0 +1,1 @@
+"""The mandatory-standards catalogue: data an administrator extends, never code."""

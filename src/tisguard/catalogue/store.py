@@ -1,0 +1,139 @@
+"""Load the catalogue CSVs into the store, and read it back as a `Catalogue`."""
+from __future__ import annotations
+
+import csv
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+
+from sqlalchemy import Engine, select, update
+
+from tisguard.catalogue.model import Catalogue, Standard
+from tisguard.catalogue.tis_number import canonical_tis
+from tisguard.store.tables import standards
+
+REQUIRED = ("tis_number", "year_be", "name_th", "source")
+
+
+def packaged_catalogue_path() -> Path:
+    return Path(str(resources.files("tisguard") / "data" / "tisi_mandatory_standards.csv"))
+
+
+def _read_dates(path: Path) -> dict[tuple[str, int], dict]:
+    if not path.exists():
+        return {}
+    out = {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            try:
+                out[(canonical_tis(row["tis_number"]), int(row["year_be"]))] = row
+            except (ValueError, KeyError):
+                continue
+    return out
+
+
+def read_catalogue_csv(path: Path, dates_path: Path | None = None) -> tuple[list[dict], list[dict]]:
+    """Parse the catalogue CSV; return (rows, errors) where each error names row and field."""
+    dates = _read_dates(dates_path or path.with_name(path.stem + "_effective_dates.csv"))
+    rows, errors = [], []
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
+        if missing:
+            return [], [{"row": 1, "field": c, "reason": "column missing from header"} for c in missing]
+        for n, row in enumerate(reader, start=2):
+            try:
+                tis = canonical_tis(row["tis_number"])
+            except ValueError as e:
+                errors.append({"row": n, "field": "tis_number", "reason": str(e)})
+                continue
+            try:
+                year = int(str(row["year_be"]).strip())
+                if not 2480 <= year <= 2700:
+                    raise ValueError
+            except ValueError:
+                errors.append({"row": n, "field": "year_be", "reason": f"not a Buddhist-era year: {row['year_be']!r}"})
+                continue
+            if not (row.get("name_th") or "").strip():
+                errors.append({"row": n, "field": "name_th", "reason": "empty"})
+                continue
+            if not (row.get("source") or "").strip():
+                errors.append({"row": n, "field": "source", "reason": "empty: every standard needs its source"})
+                continue
+            d = dates.get((tis, year), {})
+            rows.append({
+                "tis_number": tis, "number": int(tis.split(" ")[0]), "part": tis.split(" ", 2)[2] if " " in tis else None,
+                "year_be": year, "name_th": row["name_th"].strip(), "name_en": (row.get("name_en") or "").strip() or None,
+                "source": row["source"].strip(), "effective_date": d.get("effective_date_iso_derived") or None,
+                "effective_date_as_written": d.get("effective_date_as_written") or None,
+                "evidence_of_status": d.get("evidence_of_status") or None,
+            })
+    return rows, errors
+
+
+def upsert_standards(engine: Engine, rows: list[dict]) -> dict:
+    """Insert new editions, update known ones; then mark older editions of a number superseded."""
+    now = datetime.now(timezone.utc)
+    added = updated = 0
+    with engine.begin() as conn:
+        existing = {(r.tis_number, r.year_be): r.id for r in conn.execute(select(standards.c.id, standards.c.tis_number, standards.c.year_be))}
+        for row in rows:
+            key = (row["tis_number"], row["year_be"])
+            if key in existing:
+                conn.execute(update(standards).where(standards.c.id == existing[key]).values(**row, updated_at=now))
+                updated += 1
+            else:
+                conn.execute(standards.insert().values(**row, status="active", updated_at=now))
+                added += 1
+        _mark_superseded(conn)
+    return {"added": added, "updated": updated}
+
+
+def _mark_superseded(conn) -> None:
+    rows = conn.execute(select(standards.c.id, standards.c.tis_number, standards.c.year_be, standards.c.status,
+                               standards.c.evidence_of_status)).all()
+    newest: dict[str, int] = {}
+    for r in rows:
+        if r.status != "retired":
+            newest[r.tis_number] = max(newest.get(r.tis_number, 0), r.year_be)
+    for r in rows:
+        if r.status == "retired":
+            continue
+        is_old = r.year_be < newest[r.tis_number] or (r.evidence_of_status or "").startswith("superseded")
+        conn.execute(update(standards).where(standards.c.id == r.id).values(
+            status="superseded" if is_old else "active", superseded_by_year=newest[r.tis_number] if is_old and r.year_be < newest[r.tis_number] else None))
+
+
+def set_status(engine: Engine, tis: str, year_be: int, status: str) -> bool:
+    with engine.begin() as conn:
+        res = conn.execute(update(standards).where(standards.c.tis_number == canonical_tis(tis), standards.c.year_be == year_be)
+                           .values(status=status, updated_at=datetime.now(timezone.utc)))
+        _mark_superseded(conn)
+        return res.rowcount > 0
+
+
+def load_catalogue(engine: Engine) -> Catalogue:
+    with engine.connect() as conn:
+        rows = conn.execute(select(standards)).all()
+    return Catalogue([Standard(r.tis_number, r.year_be, r.name_th, r.name_en, r.source, r.status, r.effective_date) for r in rows])
+
+
+def ensure_catalogue(engine: Engine) -> Catalogue:
+    """The store's catalogue; on an empty store, import the packaged copy first."""
+    cat = load_catalogue(engine)
+    if not cat.editions:
+        rows, _ = read_catalogue_csv(packaged_catalogue_path())
+        upsert_standards(engine, rows)
+        cat = load_catalogue(engine)
+    return cat
+
+
+def catalogue_from_csv(path: Path | None = None) -> Catalogue:
+    """A catalogue straight from a CSV, for store-less scans."""
+    rows, _ = read_catalogue_csv(path or packaged_catalogue_path())
+    newest: dict[str, int] = {}
+    for r in rows:
+        newest[r["tis_number"]] = max(newest.get(r["tis_number"], 0), r["year_be"])
+    return Catalogue([Standard(r["tis_number"], r["year_be"], r["name_th"], r["name_en"], r["source"],
+                               "active" if r["year_be"] == newest[r["tis_number"]] else "superseded", r["effective_date"])
+                      for r in rows])

@@ -1,0 +1,1 @@
+"""The `tisguard` command line (Typer)."""

@@ -1,0 +1,1 @@
+"""Listing ingestion: stream records from files, validate, store, reject with reasons."""

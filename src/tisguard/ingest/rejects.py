@@ -1,0 +1,55 @@
+"""Where bad records go: the rejects table and a rejects file, both keyed so re-runs are idempotent."""
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from tisguard.spec.listing import RecordError
+from tisguard.store.dml import insert_ignore
+from tisguard.store.tables import rejects
+
+EXCERPT_CHARS = 500
+
+
+def source_key(source: str) -> str:
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()
+
+
+class RejectSink:
+    """Collects record errors; flushes them to the table per batch and to a JSONL file per run."""
+
+    def __init__(self, engine: Engine, source: str, rejects_dir: Path):
+        self.engine, self.source = engine, source
+        self.key = source_key(source)
+        rejects_dir.mkdir(parents=True, exist_ok=True)
+        self.path = rejects_dir / f"{Path(source).name}.rejects.jsonl"
+        self._fh = self.path.open("w", encoding="utf-8")
+        self._pending: list[dict] = []
+        self.records: set[int] = set()
+
+    def add(self, errors: list[RecordError], raw: object = None) -> None:
+        excerpt = None
+        if raw is not None:
+            excerpt = json.dumps(raw, ensure_ascii=False, default=str)[:EXCERPT_CHARS]
+        now = datetime.now(timezone.utc)
+        for e in errors:
+            self.records.add(e.record_no)
+            self._fh.write(json.dumps({"source": self.source, **e.as_dict()}, ensure_ascii=False) + "\n")
+            self._pending.append({"source_key": self.key, "source": self.source, "record_no": e.record_no,
+                                  "listing_id": e.listing_id, "field": e.field[:500], "reason": e.reason[:2000],
+                                  "raw_excerpt": excerpt, "created_at": now})
+
+    def flush(self) -> None:
+        if self._pending:
+            with self.engine.begin() as conn:
+                insert_ignore(conn, rejects, self._pending, ["source_key", "record_no", "field"])
+            self._pending = []
+        self._fh.flush()
+
+    def close(self) -> None:
+        self.flush()
+        self._fh.close()

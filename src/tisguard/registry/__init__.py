@@ -1,0 +1,1 @@
+"""The TISI licence registry: import, normalise, look up."""

@@ -1,0 +1,1 @@
+"""The store: one schema (tables.py), managed by Alembic, on SQLite or PostgreSQL."""

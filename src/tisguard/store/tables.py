@@ -1,0 +1,279 @@
+"""All tables of tisguard, as SQLAlchemy Core tables (bulk ingest needs Core, not ORM)."""
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON, BigInteger, Boolean, Column, DateTime, Float, ForeignKey, Index, Integer, MetaData, String,
+    Table, Text, UniqueConstraint,
+)
+
+metadata = MetaData()
+PK = lambda: Column("id", Integer, primary_key=True, autoincrement=True)  # noqa: E731
+
+standards = Table(
+    "standards", metadata, PK(),
+    Column("tis_number", String(40), nullable=False),      # '685 เล่ม 1'
+    Column("number", Integer, nullable=False),              # 685
+    Column("part", String(20)),                             # '1', '2(32)'
+    Column("year_be", Integer, nullable=False),
+    Column("name_th", Text, nullable=False),
+    Column("name_en", Text),
+    Column("source", Text, nullable=False),
+    Column("effective_date", String(10)),                   # ISO, derived from B.E.
+    Column("effective_date_as_written", Text),
+    Column("evidence_of_status", Text),
+    Column("status", String(12), nullable=False, default="active"),  # active | superseded | retired
+    Column("superseded_by_year", Integer),
+    Column("updated_at", DateTime(timezone=True)),
+    UniqueConstraint("tis_number", "year_be", name="uq_standard_edition"),
+)
+
+licences = Table(
+    "licences", metadata, PK(),
+    Column("licence_no", String(60), nullable=False),
+    Column("licence_key", String(60), nullable=False, unique=True),   # normalised
+    Column("licence_type", String(4)),
+    Column("tis_number", String(40), nullable=False),
+    Column("tis_year", Integer),
+    Column("licensee", Text, nullable=False),
+    Column("licensee_juristic_id", String(13)),
+    Column("brands", Text),
+    Column("status", String(12), nullable=False),
+    Column("issued_on", String(10)),
+    Column("imported_at", DateTime(timezone=True)),
+)
+
+sellers = Table(
+    "sellers", metadata, PK(),
+    Column("platform", String(40), nullable=False),
+    Column("seller_id", String(200), nullable=False),
+    Column("name", Text),
+    Column("country", String(2)),
+    Column("juristic_id", String(13)),
+    Column("dbd_registered", Boolean),
+    Column("shop_url", Text),
+    UniqueConstraint("platform", "seller_id", name="uq_seller"),
+)
+
+listings = Table(
+    "listings", metadata, PK(),
+    Column("platform", String(40), nullable=False),
+    Column("listing_id", String(200), nullable=False),
+    Column("seller_pk", Integer, ForeignKey("sellers.id"), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("description", Text),
+    Column("url", Text),
+    Column("price", Float),
+    Column("currency", String(3)),
+    Column("brand", Text),
+    Column("model", Text),
+    Column("platform_category", Text),
+    Column("attributes", JSON),
+    Column("images", JSON),
+    Column("sold_count", BigInteger),
+    Column("captured_at", DateTime(timezone=True)),
+    Column("extra", JSON),
+    Column("content_hash", String(64), nullable=False),
+    Column("first_seen", DateTime(timezone=True), nullable=False),
+    Column("last_seen", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("platform", "listing_id", name="uq_listing"),
+)
+Index("ix_listings_seller", listings.c.seller_pk)
+
+listing_snapshots = Table(
+    "listing_snapshots", metadata, PK(),
+    Column("listing_pk", Integer, ForeignKey("listings.id"), nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("captured_at", DateTime(timezone=True), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("price", Float),
+    Column("description", Text),
+    UniqueConstraint("listing_pk", "content_hash", name="uq_snapshot"),
+)
+
+listing_images = Table(
+    "listing_images", metadata, PK(),
+    Column("listing_pk", Integer, ForeignKey("listings.id"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("url", Text),
+    Column("path", Text),
+    Column("sha256", String(64)),
+    UniqueConstraint("listing_pk", "position", name="uq_listing_image"),
+)
+
+assessments = Table(
+    "assessments", metadata, PK(),
+    Column("listing_pk", Integer, ForeignKey("listings.id"), nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("verdict", String(16), nullable=False),
+    Column("tis_number", String(40)),
+    Column("risk", Float, nullable=False),
+    Column("priority", Float, nullable=False, default=0.0),
+    Column("reasons", JSON, nullable=False),
+    Column("evidence", JSON, nullable=False),
+    Column("waterfall", JSON, nullable=False),
+    Column("engine_version", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("is_latest", Boolean, nullable=False, default=True),
+)
+Index("ix_assessments_latest", assessments.c.listing_pk, assessments.c.is_latest)
+Index("ix_assessments_queue", assessments.c.is_latest, assessments.c.verdict, assessments.c.priority)
+
+ingest_runs = Table(
+    "ingest_runs", metadata, PK(),
+    Column("source", Text, nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("summary", JSON),
+)
+
+rejects = Table(
+    "rejects", metadata, PK(),
+    Column("source_key", String(64), nullable=False),   # sha256 of the source's resolved path / batch id
+    Column("source", Text, nullable=False),
+    Column("record_no", Integer, nullable=False),
+    Column("listing_id", String(200)),
+    Column("field", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("raw_excerpt", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("source_key", "record_no", "field", name="uq_reject"),
+)
+
+# --- people, decisions, audit (officer app) ---
+users = Table(
+    "users", metadata, PK(),
+    Column("username", String(80), nullable=False, unique=True),
+    Column("password_hash", Text, nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+audit_log = Table(
+    "audit_log", metadata, PK(),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(120), nullable=False),
+    Column("action", String(60), nullable=False),
+    Column("subject", String(200)),
+    Column("detail", JSON),
+)
+
+decisions = Table(
+    "decisions", metadata, PK(),
+    Column("listing_pk", Integer, ForeignKey("listings.id"), nullable=False),
+    Column("assessment_pk", Integer, ForeignKey("assessments.id")),
+    Column("decision", String(20), nullable=False),   # confirm | dismiss | more_info
+    Column("legal_basis", Text),
+    Column("reason", Text),
+    Column("tis_number", String(40)),
+    Column("by_user", String(80), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+evidence_packages = Table(
+    "evidence_packages", metadata, PK(),
+    Column("listing_pk", Integer, ForeignKey("listings.id"), nullable=False),
+    Column("decision_pk", Integer, ForeignKey("decisions.id")),
+    Column("path", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("manifest", JSON, nullable=False),
+    Column("captured_at", DateTime(timezone=True), nullable=False),
+)
+
+notices = Table(
+    "notices", metadata, PK(),
+    Column("platform", String(40), nullable=False),
+    Column("state", String(20), nullable=False),   # draft sent acknowledged removed refused overdue
+    Column("created_by", String(80), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("sent_at", DateTime(timezone=True)),
+    Column("deadline", DateTime(timezone=True)),
+    Column("closed_at", DateTime(timezone=True)),
+    Column("legal_basis", Text),
+    Column("history", JSON),
+)
+
+notice_items = Table(
+    "notice_items", metadata, PK(),
+    Column("notice_pk", Integer, ForeignKey("notices.id"), nullable=False),
+    Column("listing_pk", Integer, ForeignKey("listings.id"), nullable=False),
+    Column("evidence_pk", Integer, ForeignKey("evidence_packages.id")),
+    Column("action", String(20)),                  # removed | refused | seller_notified
+    Column("action_reason", Text),
+    Column("action_at", DateTime(timezone=True)),
+    UniqueConstraint("notice_pk", "listing_pk", name="uq_notice_item"),
+)
+
+cases = Table(
+    "cases", metadata, PK(),
+    Column("title", Text, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("assignee", String(80)),
+    Column("notes", JSON),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+case_items = Table(
+    "case_items", metadata, PK(),
+    Column("case_pk", Integer, ForeignKey("cases.id"), nullable=False),
+    Column("listing_pk", Integer, ForeignKey("listings.id")),
+    Column("seller_pk", Integer, ForeignKey("sellers.id")),
+)
+
+# --- platform data exchange ---
+platforms = Table(
+    "platforms", metadata, PK(),
+    Column("name", String(40), nullable=False, unique=True),
+    Column("webhook_url", Text),
+    Column("webhook_secret", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+api_keys = Table(
+    "api_keys", metadata, PK(),
+    Column("platform_pk", Integer, ForeignKey("platforms.id"), nullable=False),
+    Column("key_prefix", String(16), nullable=False),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+)
+
+idempotency = Table(
+    "idempotency_keys", metadata, PK(),
+    Column("platform", String(40), nullable=False),
+    Column("key", String(200), nullable=False),
+    Column("request_hash", String(64), nullable=False),
+    Column("response", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("platform", "key", name="uq_idempotency"),
+)
+
+api_calls = Table(
+    "api_calls", metadata, PK(),
+    Column("platform", String(40)),
+    Column("method", String(8), nullable=False),
+    Column("path", Text, nullable=False),
+    Column("status", Integer, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+webhook_deliveries = Table(
+    "webhook_deliveries", metadata, PK(),
+    Column("platform", String(40), nullable=False),
+    Column("notice_pk", Integer, ForeignKey("notices.id"), nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("status_code", Integer),
+    Column("error", Text),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+complaints = Table(
+    "complaints", metadata, PK(),
+    Column("listing_url", Text),
+    Column("platform", String(40)),
+    Column("listing_id", String(200)),
+    Column("text", Text, nullable=False),
+    Column("contact", Text),
+    Column("status", String(20), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
