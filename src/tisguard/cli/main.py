@@ -3,13 +3,17 @@ from __future__ import annotations
 
 import typer
 
-from tisguard.cli import catalogue_cmd, ingest_cmd, registry_cmd
+from tisguard.cli import catalogue_cmd, dataset_cmd, evaluate_cmd, ingest_cmd, registry_cmd, scan_cmd, train_cmd
 
 app = typer.Typer(help="tisguard: find products sold online in Thailand without the mandatory TIS licence",
                   no_args_is_help=True, pretty_exceptions_enable=False)
 app.add_typer(catalogue_cmd.app, name="catalogue")
 app.add_typer(registry_cmd.app, name="registry")
+app.add_typer(dataset_cmd.app, name="dataset")
 app.command()(ingest_cmd.ingest)
+app.command()(train_cmd.train)
+app.command()(scan_cmd.scan)
+app.command()(evaluate_cmd.evaluate)
 
 if __name__ == "__main__":
     app()

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(help="Synthetic datasets (every record marked synthetic)")
+
+
+@app.command("generate")
+def generate(out: Annotated[Path, typer.Argument(help="output folder")],
+             n_train: Annotated[int, typer.Option(help="training listings")] = 6000,
+             n_test: Annotated[int, typer.Option(help="test listings")] = 1500,
+             seed: Annotated[int, typer.Option(help="world seed")] = 7) -> None:
+    """Write train.jsonl, test.jsonl and registry.csv of one synthetic world."""
+    from tisguard.catalogue.store import catalogue_from_csv
+    from tisguard.demo.synthetic import SyntheticWorld, write_jsonl, write_registry_csv
+    from tisguard.detect.lexicon import Lexicon
+
+    world = SyntheticWorld(catalogue_from_csv(), Lexicon.load(), seed=seed)
+    write_registry_csv(out / "registry.csv", world)
+    a = write_jsonl(out / "train.jsonl", world.listings(n_train)) if n_train else 0
+    b = write_jsonl(out / "test.jsonl", world.listings(n_test, start=n_train)) if n_test else 0
+    typer.echo(f"{out}: {a} train, {b} test, {len(world.registry)} licences (synthetic)")

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from tisguard.cli.common import DataOpt, JsonOpt, emit_json, engine_for, fail, progress_bar, settings_for
+
+RegistryOpt = Annotated[Optional[Path], typer.Option("--registry", help="licence registry CSV (default: the store's registry)")]
+ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="engine configuration JSON (overrides defaults)")]
+
+
+def build_engine(registry: Path | None, config: Path | None, data: Path | None, use_store: bool):
+    from tisguard.detect.config import load_config
+    from tisguard.detect.engine import Engine
+    from tisguard.detect.reference import reference_from_files, reference_from_store
+
+    if registry is not None and not registry.exists():
+        fail(f"{registry}: no such registry file")
+    if use_store:
+        settings = settings_for(data)
+        db = engine_for(settings)
+        return Engine(reference_from_store(db, registry, settings.models_dir), load_config(config)), db, settings
+    return Engine(reference_from_files(registry), load_config(config)), None, None
+
+
+def scan(file: Annotated[Optional[Path], typer.Argument(help="listings file; omit to rescan the store")] = None,
+         registry: RegistryOpt = None, out: Annotated[Optional[Path], typer.Option("--out", help="results JSON Lines (default: stdout)")] = None,
+         config: ConfigOpt = None, data: DataOpt = None, json_out: JsonOpt = False) -> None:
+    """Assess listings: one JSON object per listing (platform, listing_id, verdict, tis, risk, reasons, evidence)."""
+    use_store = data is not None or "TISGUARD_DATA" in os.environ or file is None
+    if file is not None and not file.exists():
+        fail(f"{file}: no such file")
+    engine, db, settings = build_engine(registry, config, data, use_store)
+    if not use_store and not len(engine.ref.registry):
+        typer.echo("warning: empty licence registry (give --registry); no licence can be verified", err=True)
+    sink = out.open("w", encoding="utf-8") if out else sys.stdout
+    counts: dict[str, int] = {}
+    rejected = [0]
+
+    def write(a) -> None:
+        counts[a.verdict] = counts.get(a.verdict, 0) + 1
+        if out or not json_out:
+            sink.write(json.dumps(a.as_dict(), ensure_ascii=False) + "\n")
+
+    try:
+        with progress_bar("scan") as progress:
+            if use_store:
+                from tisguard.scan.store_scan import scan_file_into_store, scan_store
+                if file is not None:
+                    summary = scan_file_into_store(db, settings, engine, file, write, progress)
+                    rejected[0] = summary["rejected"]
+                else:
+                    scan_store(db, engine, write, progress)
+            else:
+                from tisguard.detect.batch import valid_listings
+
+                def on_reject(errors):
+                    rejected[0] += 1
+                    for e in errors:
+                        typer.echo(f"rejected record {e.record_no} field {e.field}: {e.reason}", err=True)
+                for i, listing in enumerate(valid_listings(file, on_reject), 1):
+                    write(engine.assess(listing))
+                    progress(i)
+    finally:
+        if out:
+            sink.close()
+    summary = {"assessed": sum(counts.values()), "rejected": rejected[0], "verdicts": counts, "engine_version": engine.version}
+    typer.echo(f"assessed {summary['assessed']} listings ({', '.join(f'{k} {v}' for k, v in sorted(counts.items()))}), "
+               f"rejected {rejected[0]}", err=True)
+    if json_out:
+        emit_json(summary)

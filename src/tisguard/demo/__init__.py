@@ -1,0 +1,1 @@
+"""Synthetic demo and training data (every record is marked synthetic)."""

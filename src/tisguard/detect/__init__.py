@@ -1,0 +1,1 @@
+"""The detection engine: detectors → evidence → scorer → assessment."""

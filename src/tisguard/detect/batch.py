@@ -1,0 +1,28 @@
+"""Stream listings from a file through the engine in batches (bounded memory)."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from tisguard.detect.engine import Engine
+from tisguard.detect.evidence import Assessment
+from tisguard.ingest.readers import read_records
+from tisguard.spec.listing import Listing, RecordError, validate_listing
+
+
+def valid_listings(path: Path, on_reject: Callable[[list[RecordError]], None] | None = None) -> Iterator[Listing]:
+    for rec_no, raw in read_records(path):
+        if isinstance(raw, RecordError):
+            errors, listing = [raw], None
+        else:
+            listing, errors = validate_listing(raw, rec_no)
+        if errors:
+            if on_reject:
+                on_reject(errors)
+            continue
+        yield listing
+
+
+def assess_stream(engine: Engine, listings: Iterator[Listing]) -> Iterator[tuple[Listing, Assessment]]:
+    for listing in listings:
+        yield listing, engine.assess(listing)

@@ -1,0 +1,46 @@
+"""What a detector sees: one listing, its normalised fields (computed once, lazily), the reference
+data snapshot, and the evidence found by the detectors that ran before it. No I/O happens here."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from tisguard.detect.text import NormText, normalize
+
+if TYPE_CHECKING:
+    from tisguard.catalogue.model import Catalogue
+    from tisguard.detect.evidence import Evidence
+    from tisguard.detect.lexicon import Lexicon
+    from tisguard.detect.model import CategoryModel
+    from tisguard.registry.model import Registry
+    from tisguard.spec.listing import Listing
+
+
+@dataclass
+class Reference:
+    """The snapshot the pipeline is a pure function of: catalogue, registry, lexicon, model, history."""
+
+    catalogue: "Catalogue"
+    registry: "Registry"
+    lexicon: "Lexicon"
+    model: "CategoryModel"
+    seller_violations: dict[tuple[str, str], int] = field(default_factory=dict)
+
+
+@dataclass
+class ListingContext:
+    listing: "Listing"
+    ref: Reference
+    evidence: list["Evidence"] = field(default_factory=list)
+    category: dict | None = None     # set by the category detector: tis, p_regulated, probs
+    _norm: dict[str, NormText] = field(default_factory=dict)
+
+    def norm(self, fieldname: str) -> NormText:
+        """Normalised text of 'title', 'description' or 'platform_category'."""
+        n = self._norm.get(fieldname)
+        if n is None:
+            n = self._norm[fieldname] = normalize(getattr(self.listing, fieldname) or "")
+        return n
+
+    def found(self, signal: str) -> list["Evidence"]:
+        return [e for e in self.evidence if e.signal == signal]

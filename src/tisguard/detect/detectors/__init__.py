@@ -1,0 +1,1 @@
+"""Detectors: small classes with a `name` and `version`, each returning `Evidence` items."""

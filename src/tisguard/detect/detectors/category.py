@@ -1,0 +1,83 @@
+"""Which mandatory standard a product falls under: the lexicon and the learned model together.
+
+The model sees lexicon hits as features, so exclusions (a helmet *bag*) are learned rather than
+hard-coded. A standard number or licence stated in the listing raises that standard's odds by a
+fixed likelihood ratio (a Bayesian update the waterfall shows), since sellers rarely cite a standard
+for a product it does not cover.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from tisguard.detect.context import ListingContext
+from tisguard.detect.detectors.base import Detector
+from tisguard.detect.evidence import Evidence
+from tisguard.detect.features import DESC_HEAD_CHARS, lexicon_keys, model_text, ngram_keys
+from tisguard.detect.model import NONE_CLASS
+from tisguard.detect.text import normalize
+
+STATED_LR = 20.0        # a standard number or licence suffix written in the listing
+REGISTERED_LR = 100.0   # a licence number the registry holds: its standard is known for certain
+
+
+class CategoryDetector(Detector):
+    name, version = "category", "1.0"
+
+    def detect(self, ctx: ListingContext) -> list[Evidence]:
+        ref, l = ctx.ref, ctx.listing
+        text = model_text(ctx.norm("title").text, ctx.norm("platform_category").text)
+        head_hits = ref.lexicon.scan_with_spacing_variants(text)
+        desc = l.description[:DESC_HEAD_CHARS] if l.description else ""
+        desc_hits = ref.lexicon.scan(normalize(desc).text) if desc else []
+        probs = ref.model.predict_proba_keys(ngram_keys(text) + lexicon_keys(head_hits, desc_hits))
+        classes = ref.model.classes
+        stated: dict[str, float] = {}
+        for e in ctx.evidence:
+            if e.signal in ("standard_number", "licence_number"):
+                lic = ref.registry.by_number(e.value["licence_no"]) if e.signal == "licence_number" else None
+                tis, lr = (lic.tis_number, REGISTERED_LR) if lic else (e.value.get("tis"), STATED_LR)
+                if tis in classes:
+                    stated[tis] = max(stated.get(tis, 1.0), lr)
+        if stated:
+            adj = probs.copy()
+            for t, lr in stated.items():
+                adj[classes.index(t)] *= lr
+            probs = adj / adj.sum()
+        none_i = ref.model.none_index
+        p_reg = float(1.0 - probs[none_i])
+        masked = probs.copy()
+        masked[none_i] = -1
+        best = int(np.argmax(masked))
+        tis = classes[best]
+        top = [(classes[i], float(probs[i])) for i in np.argsort(-probs)[:3]]
+        ctx.category = {"tis": tis, "p_regulated": p_reg, "p_standard": float(probs[best]), "top": top, "stated": sorted(stated)}
+        out = []
+        std = ref.catalogue.current(tis)
+        name = std.name_th if std else tis
+        terms = [h for h in head_hits if h.kind == "term" and h.tis == tis]
+        if p_reg >= 0.5:
+            text_of, span_of = _title_span(ctx, terms[0]) if terms else (None, None)
+            out.append(self.evidence(
+                "regulated_product", "title", f"สินค้าเข้าข่ายมาตรฐานบังคับ มอก. {tis} ({name}) ความน่าจะเป็น {p_reg:.0%}",
+                f"product falls under mandatory TIS {tis} ({std.name_en or name if std else tis}), p={p_reg:.2f}",
+                text=text_of, span=span_of,
+                value={"tis": tis, "p_regulated": round(p_reg, 4), "top": [[t, round(p, 4)] for t, p in top],
+                       "model_version": ref.model.version, "stated": sorted(stated)}, score=p_reg))
+        else:
+            excl = [h for h in head_hits if h.kind in ("exclude", "accessory")]
+            out.append(self.evidence(
+                "not_regulated_product", "title",
+                "สินค้าไม่เข้าข่ายมาตรฐานบังคับ" + (f" (พบคำว่า '{excl[0].term}' ซึ่งเป็นอุปกรณ์เสริม/สินค้าอื่น)" if excl else ""),
+                "product is not under a mandatory standard" + (f" ('{excl[0].term}' marks an accessory or other product)" if excl else ""),
+                value={"p_regulated": round(p_reg, 4), "top": [[t, round(p, 4)] for t, p in top], "model_version": ref.model.version},
+                score=1 - p_reg))
+        return out
+
+
+def _title_span(ctx: ListingContext, hit) -> tuple[str | None, tuple[int, int] | None]:
+    """Map a lexicon hit in the model text (' ' + title + ' | ' + category) back to the title."""
+    n = ctx.norm("title")
+    start, end = hit.start - 1, hit.end - 1
+    if start < 0 or end > len(n.text):
+        return hit.term, None
+    return n.original_slice(start, end), n.span_in_original(start, end)

@@ -1,0 +1,125 @@
+"""Standard numbers, licence numbers and vague conformity claims, as sellers write them.
+
+All patterns run on normalised text (lower case, Arabic digits, NFKC); spans map back to the
+original. A number is never matched inside a longer number or word.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from tisguard.detect.context import ListingContext
+from tisguard.detect.detectors.base import Detector
+from tisguard.detect.evidence import Evidence
+from tisguard.detect.text import normalize
+from tisguard.registry.licence_no import licence_key
+
+TEXT_FIELDS = ("title", "description")
+_PART = r"(?:\s*(?:เล่ม|part|pt\.?)\s*(\d{1,2}(?:\s*\(\s*\d{1,3}\s*\))?))?"
+_STD_PREFIX = r"(?:ม\s*\.?\s*อ\s*\.?\s*ก|tisi|tis|thai\s+industrial\s+standards?)"
+STANDARD_RE = re.compile(
+    _STD_PREFIX + r"\s*\.?\s*[:：]?\s*(?:เลขที่|เลข|no\.?|number|#)?\s*[.:]?\s*"
+    r"(?<!\d)(\d{1,5})(?![\d.]\d)" + _PART + r"(?:\s*[-–/]\s*(25\d\d)(?!\d))?(?![\d])")
+_LIC_KEYWORD = re.compile(r"(ใบอนุญาต|licen[cs]e|lic\.|เลขที่อนุญาต)")
+LICENCE_RE = re.compile(
+    r"(?<![ก-๙a-z0-9])\(?\s*(นค|ท|น|ส)?\s*\)?\s*\.?\s*(?<![\d-])(\d{1,7})\s*[-–]\s*(\d{1,5})\s*/\s*"
+    r"(\d{1,5}(?:\s*เล่ม\s*\d{1,2}(?:\s*\(\s*\d{1,3}\s*\))?)?)(?![\d/])")
+VAGUE_RE = re.compile(
+    r"(ไม่\s*มี\s*)?(มี\s*(?:ม\s*\.?\s*อ\s*\.?\s*ก|tis)|ได้\s*(?:รับ)?\s*(?:มาตรฐาน\s*)?มอก|ผ่าน\s*(?:การ)?\s*(?:รับรอง\s*)?มาตรฐาน|"
+    r"มาตรฐาน\s*มอก|มอก\.?\s*รับรอง|ได้มาตรฐาน|tisi?\s*certified|certified\s*(?:by\s*)?tisi?|มีเครื่องหมาย\s*มอก)")
+NEGATION_RE = re.compile(r"(ไม่\s*(?:มี|ได้)\s*(?:ใบ)?\s*(?:มอก|ม\.อ\.ก|tis)|ไม่ผ่าน\s*มอก|no\s+tis|without\s+tis)")
+_GATE = re.compile(r"มอก|ม\s*\.\s*อ|tis|/\s*\d|มาตรฐาน|ใบอนุญาต|licen")
+ATTR_STD_KEY = re.compile(r"มอก|tis|มาตรฐาน|standard")
+ATTR_LIC_KEY = re.compile(r"ใบอนุญาต|licen|อนุญาต")
+
+
+def _fields(ctx: ListingContext) -> Iterator[tuple[str, object]]:
+    for f in TEXT_FIELDS:
+        n = ctx.norm(f)
+        if n.text and _GATE.search(n.text):
+            yield f, n
+
+
+def _canonical_part(part: str | None) -> str | None:
+    return re.sub(r"\s+", "", part) if part else None
+
+
+class StandardNumberDetector(Detector):
+    """`มอก.2432-2555`, `มอก 2432/2555`, `TIS 2432-2555`, `ม.อ.ก.`, Thai digits, attributes."""
+
+    name, version = "standard_number", "1.0"
+
+    def detect(self, ctx: ListingContext) -> list[Evidence]:
+        out = []
+        for f, n in _fields(ctx):
+            for m in STANDARD_RE.finditer(n.text):
+                out.append(self._make(ctx, f, n.original_slice(m.start(), m.end()), n.span_in_original(m.start(), m.end()),
+                                      m.group(1), _canonical_part(m.group(2)), m.group(3)))
+        for key, val in ctx.listing.attributes.items():
+            nk, nv = normalize(key).text, normalize(val).text
+            if ATTR_STD_KEY.search(nk) and not ATTR_LIC_KEY.search(nk):
+                m = re.match(r"^\s*(?:" + _STD_PREFIX + r"\s*\.?\s*)?(\d{1,5})" + _PART + r"(?:\s*[-–/]\s*(25\d\d))?\s*$", nv)
+                if m:
+                    out.append(self._make(ctx, "attributes", f"{key}: {val}", None, m.group(1), _canonical_part(m.group(2)), m.group(3)))
+        return out
+
+    def _make(self, ctx, source, text, span, number, part, year) -> Evidence:
+        tis = f"{int(number)} เล่ม {part}" if part else str(int(number))
+        known = ctx.ref.catalogue.has(tis)
+        label = f"มอก. {tis}" + (f"-{year}" if year else "")
+        return self.evidence(
+            "standard_number", source,
+            f"ประกาศเลขมาตรฐาน {label}" + ("" if known else " (ไม่พบในบัญชีมาตรฐานบังคับ)"),
+            f"states standard {label}" + ("" if known else " (not in the mandatory catalogue)"),
+            text=text, span=span, value={"tis": tis, "year_be": int(year) if year else None, "in_catalogue": known})
+
+
+class LicenceNumberDetector(Detector):
+    """`ใบอนุญาตเลขที่ ท 1234-5/2432`, `License No. ท1234-5/2432`, split across lines or in attributes."""
+
+    name, version = "licence_number", "1.0"
+
+    def detect(self, ctx: ListingContext) -> list[Evidence]:
+        out, seen = [], set()
+        for f, n in _fields(ctx):
+            for m in LICENCE_RE.finditer(n.text):
+                if not m.group(1) and not _LIC_KEYWORD.search(n.text, max(0, m.start() - 40), m.start()):
+                    continue  # a bare 1234-5/2432 is only a licence when a licence keyword is near
+                self._add(out, seen, f, n.original_slice(m.start(), m.end()), n.span_in_original(m.start(), m.end()), m)
+        for key, val in ctx.listing.attributes.items():
+            if ATTR_LIC_KEY.search(normalize(key).text):
+                m = LICENCE_RE.search(normalize(val).text)
+                if m:
+                    self._add(out, seen, "attributes", f"{key}: {val}", None, m)
+        return out
+
+    def _add(self, out, seen, source, text, span, m) -> None:
+        tis = re.sub(r"\s*เล่ม\s*", " เล่ม ", m.group(4)).strip()
+        number = f"{m.group(1) or ''}{m.group(2)}-{m.group(3)}/{tis}"
+        key = licence_key(number)
+        if key in seen:
+            return
+        seen.add(key)
+        out.append(self.evidence("licence_number", source, f"แสดงเลขที่ใบอนุญาต {number}", f"shows licence number {number}",
+                                 text=text, span=span, value={"licence_no": number, "licence_key": key, "tis": tis}))
+
+
+class VagueClaimDetector(Detector):
+    """Claims of conformity with nothing checkable (`มีมอก.`, `ผ่านมาตรฐาน`), and admissions (`ไม่มี มอก.`)."""
+
+    name, version = "vague_claim", "1.0"
+
+    def detect(self, ctx: ListingContext) -> list[Evidence]:
+        out = []
+        for f, n in _fields(ctx):
+            neg = NEGATION_RE.search(n.text)
+            if neg:
+                out.append(self.evidence("no_tis_admitted", f, "ผู้ขายระบุว่าสินค้าไม่มี มอก.", "seller says the product has no TIS certification",
+                                         text=n.original_slice(neg.start(), neg.end()), span=n.span_in_original(neg.start(), neg.end())))
+                continue
+            m = VAGUE_RE.search(n.text)
+            if m and not m.group(1):
+                out.append(self.evidence("vague_claim", f, "อ้างว่าได้มาตรฐาน มอก. แต่ไม่ระบุเลขที่ตรวจสอบได้",
+                                         "claims TIS conformity without a checkable number",
+                                         text=n.original_slice(m.start(), m.end()), span=n.span_in_original(m.start(), m.end())))
+        return out

@@ -1,0 +1,40 @@
+"""Feature keys of the category model: character n-grams of title + category, and lexicon hits.
+
+The same function feeds training and scoring, so the two can never drift apart.
+"""
+from __future__ import annotations
+
+from tisguard.detect.lexicon import LexHit, Lexicon
+from tisguard.detect.text import normalize
+
+NGRAM_RANGE = (2, 4)
+DESC_HEAD_CHARS = 400
+LEXICON_REPEAT = 4  # a lexicon hit counts as this many n-grams, so curated terms outweigh incidental n-grams
+
+
+def model_text(title_norm: str, category_norm: str) -> str:
+    return f" {title_norm} | {category_norm} " if category_norm else f" {title_norm} "
+
+
+def ngram_keys(text: str) -> list[str]:
+    lo, hi = NGRAM_RANGE
+    n = len(text)
+    return [text[i:i + k] for k in range(lo, hi + 1) for i in range(n - k + 1)]
+
+
+def lexicon_keys(head_hits: list[LexHit], desc_hits: list[LexHit]) -> list[str]:
+    keys = []
+    for h in head_hits:
+        keys.append(f"\x00L:{h.tis}" if h.kind == "term" else f"\x00X:{h.tis}" if h.kind == "exclude" else "\x00ACC")
+    for h in desc_hits:
+        if h.kind == "term":
+            keys.append(f"\x00DL:{h.tis}")
+    return keys * LEXICON_REPEAT
+
+
+def feature_keys_for(title: str, category: str, description: str, lexicon: Lexicon) -> tuple[list[str], list[LexHit]]:
+    """Training-side entry: raw strings in, feature keys (and the head lexicon hits) out."""
+    text = model_text(normalize(title).text, normalize(category).text)
+    head_hits = lexicon.scan_with_spacing_variants(text)
+    desc_hits = lexicon.scan(normalize(description[:DESC_HEAD_CHARS]).text) if description else []
+    return ngram_keys(text) + lexicon_keys(head_hits, desc_hits), head_hits

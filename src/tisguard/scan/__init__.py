@@ -1,0 +1,1 @@
+"""Scanning the store: ingest + assess + keep assessments."""
