@@ -17,6 +17,7 @@ DEFAULT_CONFIG: dict = {
     "weights": {
         "base": -1.0,
         "category_scale": 1.0,
+        "category_cap": 4.0,      # the category step is clipped to [-cap, cap/2]: a product type alone never makes risk certain
         "licence_verified": -5.0,
         "licence_not_found": 2.5,
         "licence_suspended": 3.0,

@@ -56,7 +56,8 @@ def decide(ctx: ListingContext, config: dict) -> dict:
 
 def _waterfall(ctx, cat, signals, verdict, w) -> list[dict]:
     steps = [("base", w["base"], "ค่าเริ่มต้น", "prior")]
-    steps.append(("category", w["category_scale"] * _logit(cat["p_regulated"]),
+    cat_logit = min(max(_logit(cat["p_regulated"]), -w["category_cap"]), w["category_cap"] / 2)
+    steps.append(("category", w["category_scale"] * cat_logit,
                   f"ความน่าจะเป็นที่เป็นสินค้าควบคุม {cat['p_regulated']:.0%}", f"p(regulated) = {cat['p_regulated']:.2f}"))
     if verdict != "not_regulated":
         for code in ("licence_verified", *BAD_LICENCE, "no_tis_admitted", *CLAIMS):

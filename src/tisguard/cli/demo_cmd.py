@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from tisguard.cli.common import DataOpt, engine_for, settings_for
+
+DEMO_SEED = 2026
+
+
+def demo(data: DataOpt = None, n: Annotated[int, typer.Option(help="synthetic demo listings")] = 400,
+         serve: Annotated[bool, typer.Option(help="start the web app afterwards")] = True,
+         port: Annotated[int, typer.Option(help="web app port")] = 8000) -> None:
+    """Load the catalogue, a synthetic demo registry and demo listings, scan them, then serve the app."""
+    from tisguard.catalogue.store import ensure_catalogue
+    from tisguard.demo.synthetic import SyntheticWorld, write_jsonl, write_registry_csv
+    from tisguard.detect.config import load_config
+    from tisguard.detect.engine import Engine
+    from tisguard.detect.lexicon import Lexicon
+    from tisguard.detect.reference import reference_from_store
+    from tisguard.registry.store import import_registry, read_registry_csv
+    from tisguard.scan.store_scan import scan_file_into_store
+
+    settings = settings_for(data)
+    db = engine_for(settings)
+    catalogue = ensure_catalogue(db)
+    typer.echo(f"catalogue: {len(catalogue.editions)} standard editions ({len(catalogue.tis_numbers())} standards)")
+    world = SyntheticWorld(catalogue, Lexicon.load(), seed=DEMO_SEED)
+    demo_dir = settings.data_dir / "demo"
+    write_registry_csv(demo_dir / "registry.csv", world)
+    rows, errors = read_registry_csv(demo_dir / "registry.csv")
+    reg = import_registry(db, rows)
+    typer.echo(f"registry (synthetic): {reg['added']} added, {reg['updated']} updated")
+    listings = (dict(r, label=None) for r in world.listings(n))
+    write_jsonl(demo_dir / "listings.jsonl", ({k: v for k, v in r.items() if k != "label"} for r in listings))
+    engine = Engine(reference_from_store(db, None, settings.models_dir), load_config())
+    counts: dict[str, int] = {}
+
+    def count(a) -> None:
+        counts[a.verdict] = counts.get(a.verdict, 0) + 1
+
+    summary = scan_file_into_store(db, settings, engine, demo_dir / "listings.jsonl", count, lambda _n: None)
+    typer.echo(f"listings (synthetic): read {summary['read']}, stored {summary['stored']}, updated {summary['updated']}, "
+               f"rejected {summary['rejected']}")
+    typer.echo("verdicts: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    after_scan(settings, db, serve, port)
+
+
+def after_scan(settings, db, serve: bool, port: int) -> None:
+    """What the demo does once data is in: create demo users and serve the web app (when available)."""
+    try:
+        from tisguard.web.demo_users import ensure_demo_users
+    except ImportError:
+        return
+    for user, role, password in ensure_demo_users(db):
+        typer.echo(f"demo account: {user} ({role}) password: {password}")
+    if serve:
+        from tisguard.web.server import run_server
+        typer.echo(f"tisguard web app: http://127.0.0.1:{port}/")
+        run_server(settings, port)
