@@ -23,9 +23,16 @@ def ngram_keys(text: str) -> list[str]:
 
 
 def lexicon_keys(head_hits: list[LexHit], desc_hits: list[LexHit]) -> list[str]:
+    """Per-standard hit keys, plus 'any term' / 'any exclusion' keys that every standard's
+    examples train together, so a term seen rarely in training still counts as a product name."""
     keys = []
     for h in head_hits:
         keys.append(f"\x00L:{h.tis}" if h.kind == "term" else f"\x00X:{h.tis}" if h.kind == "exclude" else "\x00ACC")
+    kinds = {h.kind for h in head_hits}
+    if "term" in kinds:
+        keys.append("\x00LANY")
+    if "exclude" in kinds:
+        keys.append("\x00XANY")
     for h in desc_hits:
         if h.kind == "term":
             keys.append(f"\x00DL:{h.tis}")

@@ -77,9 +77,12 @@ def train(train_path: Path, out_path: Path, lexicon: Lexicon | None = None, c: f
     X = _matrix(keys, vocab)
     clf = LogisticRegression(C=c, max_iter=2000)
     clf.fit(X[fit], y[fit])
-    cal_logits = X[cal] @ clf.coef_.T + clf.intercept_
-    temperature = _fit_temperature(np.asarray(cal_logits), y[cal])
-    cal_acc = float((np.asarray(cal_logits).argmax(1) == y[cal]).mean())
+    pos = {c: i for i, c in enumerate(clf.classes_)}
+    cal = [i for i in cal if y[i] in pos]   # a class absent from the fitting part cannot be calibrated on
+    y_cal = np.array([pos[y[i]] for i in cal])
+    cal_logits = np.asarray(X[cal] @ clf.coef_.T + clf.intercept_)
+    temperature = _fit_temperature(cal_logits, y_cal)
+    cal_acc = float((cal_logits.argmax(1) == y_cal).mean())
     clf.fit(X, y)  # final fit on everything, temperature kept from the held-back slice
     full_classes = [classes[i] for i in clf.classes_]
     typical = {}

@@ -18,8 +18,8 @@ TEXT_FIELDS = ("title", "description")
 _PART = r"(?:\s*(?:เล่ม|part|pt\.?)\s*(\d{1,2}(?:\s*\(\s*\d{1,3}\s*\))?))?"
 _STD_PREFIX = r"(?:ม\s*\.?\s*อ\s*\.?\s*ก|tisi|tis|thai\s+industrial\s+standards?)"
 STANDARD_RE = re.compile(
-    _STD_PREFIX + r"\s*\.?\s*[:：]?\s*(?:เลขที่|เลข|no\.?|number|#)?\s*[.:]?\s*"
-    r"(?<!\d)(\d{1,5})(?![\d.]\d)" + _PART + r"(?:\s*[-–/]\s*(25\d\d)(?!\d))?(?![\d])")
+    r"(?<![a-z])" + _STD_PREFIX + r"\s*\.?\s*[:：]?\s*(?:เลขที่|เลข|no\.?|number|#)?\s*[.:]?\s*"
+    r"(?<!\d)(\d{1,5})(?![\d.]\d)" + _PART + r"(?:\s*[-–/]\s*(25\d\d)(?!\d))?(?![\da-z])")
 _LIC_KEYWORD = re.compile(r"(ใบอนุญาต|licen[cs]e|lic\.|เลขที่อนุญาต)")
 LICENCE_RE = re.compile(
     r"(?<![ก-๙a-z0-9])\(?\s*(นค|ท|น|ส)?\s*\)?\s*\.?\s*(?<![\d-])(\d{1,7})\s*[-–]\s*(\d{1,5})\s*/\s*"
