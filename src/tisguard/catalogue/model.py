@@ -27,6 +27,7 @@ class Catalogue:
 
     def __post_init__(self) -> None:
         self._by_tis: dict[str, list[Standard]] = {}
+        self._current: dict[str, Standard | None] = {}
         for s in self.editions:
             self._by_tis.setdefault(s.tis_number, []).append(s)
         for eds in self._by_tis.values():
@@ -39,8 +40,10 @@ class Catalogue:
         return tis in self._by_tis and any(e.status != "retired" for e in self._by_tis[tis])
 
     def current(self, tis: str) -> Standard | None:
-        eds = [e for e in self._by_tis.get(tis, []) if e.status != "retired"]
-        return eds[-1] if eds else None
+        if tis not in self._current:
+            eds = [e for e in self._by_tis.get(tis, []) if e.status != "retired"]
+            self._current[tis] = eds[-1] if eds else None
+        return self._current[tis]
 
     def edition(self, tis: str, year_be: int) -> Standard | None:
         return next((e for e in self._by_tis.get(tis, []) if e.year_be == year_be), None)

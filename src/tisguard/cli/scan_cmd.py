@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-import json
+import gc
 import os
 import sys
 from pathlib import Path
@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from tisguard.detect.evidence import dumps
 from tisguard.cli.common import DataOpt, JsonOpt, emit_json, engine_for, fail, progress_bar, settings_for
 
 RegistryOpt = Annotated[Optional[Path], typer.Option("--registry", help="licence registry CSV (default: the store's registry)")]
@@ -36,6 +37,7 @@ def scan(file: Annotated[Optional[Path], typer.Argument(help="listings file; omi
     if file is not None and not file.exists():
         fail(f"{file}: no such file")
     engine, db, settings = build_engine(registry, config, data, use_store)
+    gc.freeze()  # the reference data just loaded lives for the whole run: keep it out of every collection
     if not use_store and not len(engine.ref.registry):
         typer.echo("warning: empty licence registry (give --registry); no licence can be verified", err=True)
     sink = out.open("w", encoding="utf-8") if out else sys.stdout
@@ -45,7 +47,7 @@ def scan(file: Annotated[Optional[Path], typer.Argument(help="listings file; omi
     def write(a) -> None:
         counts[a.verdict] = counts.get(a.verdict, 0) + 1
         if out or not json_out:
-            sink.write(json.dumps(a.as_dict(), ensure_ascii=False) + "\n")
+            sink.write(dumps(a.as_dict()) + "\n")
 
     try:
         with progress_bar("scan") as progress:
@@ -57,14 +59,14 @@ def scan(file: Annotated[Optional[Path], typer.Argument(help="listings file; omi
                 else:
                     scan_store(db, engine, write, progress)
             else:
-                from tisguard.detect.batch import valid_listings
+                from tisguard.detect.batch import assess_stream, valid_listings
 
                 def on_reject(errors):
                     rejected[0] += 1
                     for e in errors:
                         typer.echo(f"rejected record {e.record_no} field {e.field}: {e.reason}", err=True)
-                for i, listing in enumerate(valid_listings(file, on_reject), 1):
-                    write(engine.assess(listing))
+                for i, (_listing, assessment) in enumerate(assess_stream(engine, valid_listings(file, on_reject)), 1):
+                    write(assessment)
                     progress(i)
     finally:
         if out:

@@ -23,6 +23,13 @@ def valid_listings(path: Path, on_reject: Callable[[list[RecordError]], None] | 
         yield listing
 
 
-def assess_stream(engine: Engine, listings: Iterator[Listing]) -> Iterator[tuple[Listing, Assessment]]:
+def assess_stream(engine: Engine, listings: Iterator[Listing], batch_size: int = 512) -> Iterator[tuple[Listing, Assessment]]:
+    """Assess a stream in batches of `batch_size`: bounded memory, batch-speed scoring."""
+    batch: list[Listing] = []
     for listing in listings:
-        yield listing, engine.assess(listing)
+        batch.append(listing)
+        if len(batch) == batch_size:
+            yield from zip(batch, engine.assess_many(batch))
+            batch = []
+    if batch:
+        yield from zip(batch, engine.assess_many(batch))

@@ -33,6 +33,7 @@ class ListingContext:
     ref: Reference
     evidence: list["Evidence"] = field(default_factory=list)
     category: dict | None = None     # set by the category detector: tis, p_regulated, probs
+    memo: dict = field(default_factory=dict)      # per-listing values detectors share (computed once)
     _norm: dict[str, NormText] = field(default_factory=dict)
 
     def norm(self, fieldname: str) -> NormText:

@@ -58,7 +58,28 @@ class Engine:
         return ctx
 
     def assess(self, listing: Listing) -> Assessment:
-        ctx = self.context(listing)
+        return self._assessment(self.context(listing))
+
+    def assess_many(self, listings: list[Listing]) -> list[Assessment]:
+        """The batch path: detectors with `detect_batch` (the category model) see the whole batch at once;
+        results are the same as `assess` on each listing."""
+        from time import perf_counter
+
+        ctxs = [ListingContext(l, self.ref) for l in listings]
+        for d in self.detectors:
+            t = perf_counter()
+            if hasattr(d, "detect_batch"):
+                for ctx, found in zip(ctxs, d.detect_batch(ctxs)):
+                    ctx.evidence.extend(found)
+            else:
+                for ctx in ctxs:
+                    ctx.evidence.extend(d.detect(ctx))
+            if self.timings is not None:
+                self.timings[d.name] = self.timings.get(d.name, 0.0) + perf_counter() - t
+        return [self._assessment(ctx) for ctx in ctxs]
+
+    def _assessment(self, ctx: ListingContext) -> Assessment:
+        listing = ctx.listing
         d = decide(ctx, self.config)
         reasons = [{"code": e.signal, "th": e.reason_th, "en": e.reason_en} for e in ctx.evidence
                    if e.signal in d["driver"] or e.signal in ("regulated_product", "not_regulated_product")]

@@ -1,7 +1,7 @@
 """Evidence items and assessments: what every detector returns and what the scorer produces."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -21,10 +21,9 @@ class Evidence:
     score: float | None = None       # probability / similarity where the detector has one
 
     def as_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        if d["span"] is not None:
-            d["span"] = list(d["span"])
-        return d
+        return {"signal": self.signal, "detector": self.detector, "version": self.version, "source": self.source,
+                "reason_th": self.reason_th, "reason_en": self.reason_en, "text": self.text,
+                "span": list(self.span) if self.span is not None else None, "value": self.value, "score": self.score}
 
 
 @dataclass
@@ -46,3 +45,10 @@ class Assessment:
                 "risk": round(self.risk, 4), "reasons": self.reasons, "evidence": [e.as_dict() for e in self.evidence],
                 "waterfall": self.waterfall, "standard": self.standard, "engine_version": self.engine_version,
                 "fixes": self.fixes}
+
+
+def dumps(obj: Any) -> str:
+    """One JSON line (UTF-8 text, Thai kept as is); fast enough for the scan output path."""
+    import orjson
+
+    return orjson.dumps(obj, option=orjson.OPT_SERIALIZE_NUMPY, default=str).decode("utf-8")

@@ -7,7 +7,8 @@ from __future__ import annotations
 from tisguard.detect.lexicon import LexHit, Lexicon
 from tisguard.detect.text import normalize
 
-NGRAM_RANGE = (2, 4)
+FEATURES_VERSION = 4   # bump when the keys below change: a model only fits the scheme it was trained with
+NGRAM_RANGE = (2, 3)
 DESC_HEAD_CHARS = 400
 LEXICON_REPEAT = 4  # a lexicon hit counts as this many n-grams, so curated terms outweigh incidental n-grams
 
@@ -16,10 +17,19 @@ def model_text(title_norm: str, category_norm: str) -> str:
     return f" {title_norm} | {category_norm} " if category_norm else f" {title_norm} "
 
 
+_SLICES: dict[int, list[slice]] = {}
+
+
 def ngram_keys(text: str) -> list[str]:
-    lo, hi = NGRAM_RANGE
+    """All character n-grams (NGRAM_RANGE) of the text; slices are cached per length so the loop runs in C."""
     n = len(text)
-    return [text[i:i + k] for k in range(lo, hi + 1) for i in range(n - k + 1)]
+    slices = _SLICES.get(n)
+    if slices is None:
+        lo, hi = NGRAM_RANGE
+        slices = [slice(i, i + k) for k in range(lo, hi + 1) for i in range(n - k + 1)]
+        if n <= 2048:
+            _SLICES[n] = slices
+    return list(map(text.__getitem__, slices))
 
 
 def lexicon_keys(head_hits: list[LexHit], desc_hits: list[LexHit]) -> list[str]:
@@ -39,9 +49,14 @@ def lexicon_keys(head_hits: list[LexHit], desc_hits: list[LexHit]) -> list[str]:
     return keys * LEXICON_REPEAT
 
 
+def description_head(description: str | None) -> str:
+    """The start of the description, lower-cased only: lexicon terms need no more, and it is cheap."""
+    return description[:DESC_HEAD_CHARS].lower() if description else ""
+
+
 def feature_keys_for(title: str, category: str, description: str, lexicon: Lexicon) -> tuple[list[str], list[LexHit]]:
     """Training-side entry: raw strings in, feature keys (and the head lexicon hits) out."""
     text = model_text(normalize(title).text, normalize(category).text)
     head_hits = lexicon.scan_with_spacing_variants(text)
-    desc_hits = lexicon.scan(normalize(description[:DESC_HEAD_CHARS]).text) if description else []
+    desc_hits = lexicon.scan(description_head(description))
     return ngram_keys(text) + lexicon_keys(head_hits, desc_hits), head_hits

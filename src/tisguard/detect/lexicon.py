@@ -63,9 +63,11 @@ class Lexicon:
         return hits
 
     def scan_with_spacing_variants(self, text: str) -> list[LexHit]:
-        """Hits in the text, plus term hits that appear only once stray spaces are removed
-        ('ตู้เย็น' written 'ตู้ เย็น'); the latter carry no span (start = end = -1)."""
+        """Hits in the text; when no product term is found, also the term hits that appear once stray
+        spaces are removed ('ตู้เย็น' written 'ตู้ เย็น'); those carry no span (start = end = -1)."""
         hits = self.scan(text)
+        if any(h.kind == "term" for h in hits):
+            return hits
         squeezed = text.replace(" ", "")
         if len(squeezed) != len(text):
             have = {(h.kind, h.tis) for h in hits}

@@ -35,12 +35,26 @@ class CategoryModel:
         return self.classes.index(NONE_CLASS)
 
     def predict_proba_keys(self, keys: list[str]) -> np.ndarray:
-        vocab = self.vocab
-        idx = [i for i in map(vocab.get, keys) if i is not None]
+        # Row 0 of the weights is padding (all zeros) so that filter(None, ...) drops unknown keys in C.
+        idx = list(filter(None, map(self.vocab.get, keys)))
         logits = self.weights[idx].sum(axis=0) + self.bias if idx else self.bias.copy()
         z = logits / self.temperature
         z = np.exp(z - z.max())
         return z / z.sum()
+
+    def predict_proba_many(self, keys_list: list[list[str]]) -> np.ndarray:
+        """Rows of probabilities for many listings: one sparse (listings × features) product."""
+        from scipy.sparse import csr_matrix
+
+        indices, indptr = [], [0]
+        for keys in keys_list:
+            indices.extend(filter(None, map(self.vocab.get, keys)))
+            indptr.append(len(indices))
+        x = csr_matrix((np.ones(len(indices), dtype=np.float32), np.asarray(indices, dtype=np.int32), np.asarray(indptr)),
+                       shape=(len(keys_list), len(self.vocab)))
+        z = (x @ self.weights + self.bias) / self.temperature
+        z = np.exp(z - z.max(axis=1, keepdims=True))
+        return z / z.sum(axis=1, keepdims=True)
 
     def typical_price(self, tis: str) -> float | None:
         return self.meta.get("typical_price", {}).get(tis)
@@ -61,6 +75,11 @@ class CategoryModel:
         doc = json.loads(json_path.read_text(encoding="utf-8"))
         if doc.get("format") != "tisguard-category-model/1":
             raise ValueError(f"{json_path}: not a tisguard category model")
+        from tisguard.detect.features import FEATURES_VERSION
+
+        if f"-f{FEATURES_VERSION}-" not in doc["version"]:
+            raise ValueError(f"{json_path}: model {doc['version']} was trained for another feature scheme "
+                             f"(this code uses f{FEATURES_VERSION}); run `tisguard train`")
         arrays = np.load(json_path.with_suffix(".npz"), allow_pickle=False)
         return cls(doc["classes"], {k: i for i, k in enumerate(doc["vocab"])}, arrays["weights"].astype(np.float32),
                    arrays["bias"].astype(np.float32), float(doc["temperature"]), doc["version"], doc["meta"])

@@ -1,81 +1,110 @@
 """Text normalisation shared by every detector, keeping offsets back to the original text.
 
 Normalised text is NFKC (full-width → ASCII), Thai digits → Arabic, HTML entities decoded,
-zero-width characters and emoji removed, runs of 3+ identical letters folded to one, lower case.
-Most listings need none of the expensive steps: a cheap gate sends them down a path where the
-normalised text has the same length as the original, so offsets are the identity.
+zero-width characters removed, emoji → space, runs of 3+ identical letters folded to one, lower
+case. Most text needs none of the expensive steps, and the rest only in a few places: the text is
+cut at the places that change (one regex pass), the pieces in between are copied whole, and the
+offset map is kept per piece rather than per character.
 """
 from __future__ import annotations
 
 import html
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-_NEEDS_SLOW = re.compile(
-    "[&\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff\uff00-\uffef\U0001F000-\U0001FFFF\u2600-\u27bf\ufe0f\u3000]"
-    r"|([^\W\d_])\1{2,}")
 SARA_AM = "\u0e33"  # NFKC would split ำ into ํ + า; Thai text keeps it whole
-_ZERO_WIDTH = set("\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\ufe0f")
-_ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]{2,8});")
+_SPECIAL = re.compile(
+    r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});"            # HTML entity
+    "|[\u200b-\u200f\u2060-\u206f\ufeff\ufe0f]+"                    # zero-width and invisible marks
+    "|[\U0001F000-\U0001FFFF\u2600-\u27bf\u2b00-\u2bff]+"           # emoji and pictographs
+    "|[\uff00-\uffef\u3000\u2000-\u200a\u00a0\u2010-\u2015\u2212]+"  # full-width forms, odd spaces and dashes
+    r"|([^\W\d_])\1{2,}")                                          # a letter repeated 3+ times
+_THAI_DIGIT = re.compile("[๐-๙]")
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u206f\ufeff\ufe0f]")
 
 
 def _is_emoji(ch: str) -> bool:
     o = ord(ch)
-    return 0x1F000 <= o <= 0x1FFFF or 0x2600 <= o <= 0x27BF
+    return 0x1F000 <= o <= 0x1FFFF or 0x2600 <= o <= 0x27BF or 0x2B00 <= o <= 0x2BFF
 
 
 @dataclass(frozen=True)
 class NormText:
-    """`text` is normalised; `offsets[i]` is the index in `original` that text[i] came from."""
+    """`text` is normalised. `pieces` maps it back: (norm_start, orig_start, orig_len, same_len);
+    inside a piece with same_len the offset is linear, otherwise the whole piece maps to its source."""
 
     original: str
     text: str
-    offsets: tuple[int, ...] | None = None  # None: identity
+    pieces: tuple[tuple[int, int, int, bool], ...] | None = None  # None: identity
+
+    def _orig(self, i: int, end: bool) -> int:
+        if self.pieces is None:
+            return i
+        starts = [p[0] for p in self.pieces]
+        k = max(bisect_right(starts, i if not end else i - 1) - 1, 0)
+        n0, o0, olen, same = self.pieces[k]
+        if same:
+            return o0 + (i - n0)
+        return o0 + olen if end else o0
 
     def span_in_original(self, start: int, end: int) -> tuple[int, int]:
-        if self.offsets is None:
-            return start, end
-        if start >= len(self.offsets):
-            return len(self.original), len(self.original)
-        o_end = self.offsets[end - 1] + 1 if end > start else self.offsets[start]
-        return self.offsets[start], o_end
+        return self._orig(start, False), self._orig(end, True)
 
     def original_slice(self, start: int, end: int) -> str:
         a, b = self.span_in_original(start, end)
         return self.original[a:b]
 
 
+def _replacement(m: re.Match) -> str:
+    s = m.group(0)
+    if s[0] == "&":
+        return unicodedata.normalize("NFKC", html.unescape(s))
+    if _INVISIBLE.match(s):
+        return ""
+    if _is_emoji(s[0]):
+        return " "
+    if m.group(1):
+        return s[0]
+    return unicodedata.normalize("NFKC", s).replace("\u2010", "-").replace("\u2011", "-").replace("\u2012", "-") \
+        .replace("\u2013", "-").replace("\u2014", "-").replace("\u2015", "-").replace("\u2212", "-")
+
+
+def _nfkc_plain(s: str) -> str:
+    if unicodedata.is_normalized("NFKC", s.replace(SARA_AM, "")):
+        return s
+    return "".join(c if c == SARA_AM else unicodedata.normalize("NFKC", c) for c in s)
+
+
+def _digits(s: str) -> str:
+    """Thai digits → Arabic; str.translate is slow on Thai text, so only when there are any."""
+    return s.translate(THAI_DIGITS) if _THAI_DIGIT.search(s) else s
+
+
 def normalize(text: str | None) -> NormText:
     if not text:
         return NormText("", "")
-    if _NEEDS_SLOW.search(text) is None and unicodedata.is_normalized("NFKC", text.replace(SARA_AM, "")):
-        return NormText(text, text.translate(THAI_DIGITS).lower())
-    return _normalize_slow(text)
-
-
-_RUN = re.compile(r"([^\W\d_])\1{2,}")
-
-
-def _normalize_slow(text: str) -> NormText:
-    drop = {k for m in _RUN.finditer(text) for k in range(m.start() + 1, m.end())}
+    if _SPECIAL.search(text) is None and unicodedata.is_normalized("NFKC", text.replace(SARA_AM, "")):
+        return NormText(text, _digits(text).lower())
     out: list[str] = []
-    offs: list[int] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "&" and (m := _ENTITY.match(text, i)) and (dec := html.unescape(m.group(0))) != m.group(0):
-            for c in unicodedata.normalize("NFKC", dec):
-                out.append(c)
-                offs.append(i)
-            i = m.end()
-            continue
-        if i in drop or ch in _ZERO_WIDTH:
-            i += 1
-            continue
-        for c in (" ",) if _is_emoji(ch) else ch if ch == SARA_AM else unicodedata.normalize("NFKC", ch):
-            out.append(c)
-            offs.append(i)
-        i += 1
-    return NormText(text, "".join(out).translate(THAI_DIGITS).lower(), tuple(offs))
+    pieces: list[tuple[int, int, int, bool]] = []
+    pos = n = 0
+
+    def add(chunk: str, o_start: int, o_len: int) -> None:
+        nonlocal n
+        if chunk or o_len:
+            pieces.append((n, o_start, o_len, len(chunk) == o_len))
+            out.append(chunk)
+            n += len(chunk)
+
+    for m in _SPECIAL.finditer(text):
+        if m.start() > pos:
+            plain = text[pos:m.start()]
+            add(_nfkc_plain(plain), pos, len(plain))
+        add(_replacement(m), m.start(), m.end() - m.start())
+        pos = m.end()
+    if pos < len(text):
+        add(_nfkc_plain(text[pos:]), pos, len(text) - pos)
+    return NormText(text, _digits("".join(out)).lower(), tuple(pieces))

@@ -15,7 +15,7 @@ from statistics import median
 
 import numpy as np
 
-from tisguard.detect.features import feature_keys_for
+from tisguard.detect.features import FEATURES_VERSION, feature_keys_for
 from tisguard.detect.lexicon import Lexicon
 from tisguard.detect.model import NONE_CLASS, CategoryModel
 
@@ -70,7 +70,7 @@ def train(train_path: Path, out_path: Path, lexicon: Lexicon | None = None, c: f
     n_cal = max(200, len(order) // 10)
     cal, fit = order[:n_cal], order[n_cal:]
     df = Counter(k for i in fit for k in set(keys[i]))
-    vocab_keys = [k for k, n in df.most_common(MAX_VOCAB) if n >= 2]
+    vocab_keys = ["\x00PAD"] + [k for k, n in df.most_common(MAX_VOCAB) if n >= 2]   # index 0 = padding, weight 0
     vocab = {k: i for i, k in enumerate(vocab_keys)}
     classes = sorted(set(labels))
     y = np.array([classes.index(l) for l in labels])
@@ -90,9 +90,11 @@ def train(train_path: Path, out_path: Path, lexicon: Lexicon | None = None, c: f
         ps = [p for p, l in zip(prices, labels) if l == cls and p]
         if len(ps) >= 5 and cls != NONE_CLASS:
             typical[cls] = round(median(ps), 2)
+    weights = clf.coef_.T.astype(np.float32)
+    weights[0] = 0.0
     digest = hashlib.sha256(train_path.read_bytes()).hexdigest()[:12]
-    version = f"cat-lr-{digest}-{lexicon.digest}"
-    model = CategoryModel(full_classes, vocab, clf.coef_.T.astype(np.float32), clf.intercept_.astype(np.float32), temperature, version,
+    version = f"cat-lr-f{FEATURES_VERSION}-{digest}-{lexicon.digest}"
+    model = CategoryModel(full_classes, vocab, weights, clf.intercept_.astype(np.float32), temperature, version,
                           {"trained_on": train_path.name, "n": len(keys), "train_sha256_12": digest, "lexicon": lexicon.digest,
                            "c": c, "calibration_accuracy": round(cal_acc, 4), "typical_price": typical})
     model.save(out_path)

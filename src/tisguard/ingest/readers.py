@@ -8,6 +8,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+
+import orjson
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -62,8 +64,8 @@ def iter_jsonl(fh: io.BufferedIOBase) -> Iterator[Raw]:
             yield line_no, RecordError(line_no, "(record)", f"invalid UTF-8 at byte {e.start}: {line[e.start:e.start + 4]!r}")
             continue
         try:
-            obj = json.loads(text)
-        except json.JSONDecodeError as e:
+            obj = orjson.loads(text)
+        except orjson.JSONDecodeError as e:
             hint = " (truncated last line?)" if not line.endswith(b"\n") else ""
             yield line_no, RecordError(line_no, "(record)", f"invalid JSON at column {e.colno}: {e.msg}{hint}")
             continue

@@ -18,8 +18,7 @@ from tisguard.store.tables import listings, sellers
 def scan_file_into_store(db: DbEngine, settings: Settings, engine: Engine, path: Path, write: Callable, progress) -> dict:
     def on_batch(batch: list[Listing], pks: dict) -> None:
         rows = []
-        for l in batch:
-            a = engine.assess(l)
+        for l, a in zip(batch, engine.assess_many(batch)):
             write(a)
             rows.append((pks[l.key], l, content_hash(l), a))
         save_assessments(db, rows)
@@ -53,9 +52,8 @@ def scan_store(db: DbEngine, engine: Engine, write: Callable, progress, batch_si
         if not rows:
             return n
         out = []
-        for r in rows:
-            l = stored_listing(r)
-            a = engine.assess(l)
+        batch = [stored_listing(r) for r in rows]
+        for r, l, a in zip(rows, batch, engine.assess_many(batch)):
             write(a)
             out.append((r.id, l, r.content_hash, a))
         save_assessments(db, out)

@@ -12,9 +12,8 @@ import numpy as np
 from tisguard.detect.context import ListingContext
 from tisguard.detect.detectors.base import Detector
 from tisguard.detect.evidence import Evidence
-from tisguard.detect.features import DESC_HEAD_CHARS, lexicon_keys, model_text, ngram_keys
+from tisguard.detect.features import description_head, lexicon_keys, model_text, ngram_keys
 from tisguard.detect.model import NONE_CLASS
-from tisguard.detect.text import normalize
 
 STATED_LR = 20.0        # a standard number or licence suffix written in the listing
 REGISTERED_LR = 100.0   # a licence number the registry holds: its standard is known for certain
@@ -23,13 +22,28 @@ REGISTERED_LR = 100.0   # a licence number the registry holds: its standard is k
 class CategoryDetector(Detector):
     name, version = "category", "1.0"
 
-    def detect(self, ctx: ListingContext) -> list[Evidence]:
+    def features(self, ctx: ListingContext) -> tuple[list[str], list]:
         ref, l = ctx.ref, ctx.listing
         text = model_text(ctx.norm("title").text, ctx.norm("platform_category").text)
         head_hits = ref.lexicon.scan_with_spacing_variants(text)
-        desc = l.description[:DESC_HEAD_CHARS] if l.description else ""
-        desc_hits = ref.lexicon.scan(normalize(desc).text) if desc else []
-        probs = ref.model.predict_proba_keys(ngram_keys(text) + lexicon_keys(head_hits, desc_hits))
+        desc = description_head(l.description)
+        desc_hits = ref.lexicon.scan(desc) if desc else []
+        return ngram_keys(text) + lexicon_keys(head_hits, desc_hits), head_hits
+
+    def detect(self, ctx: ListingContext) -> list[Evidence]:
+        keys, head_hits = self.features(ctx)
+        return self.finish(ctx, ctx.ref.model.predict_proba_keys(keys), head_hits)
+
+    def detect_batch(self, ctxs: list[ListingContext]) -> list[list[Evidence]]:
+        """The same as `detect` on each, with one sparse matrix product for the whole batch."""
+        if not ctxs:
+            return []
+        feats = [self.features(c) for c in ctxs]
+        probs = ctxs[0].ref.model.predict_proba_many([k for k, _ in feats])
+        return [self.finish(c, p, h) for c, p, (_, h) in zip(ctxs, probs, feats)]
+
+    def finish(self, ctx: ListingContext, probs, head_hits) -> list[Evidence]:
+        ref = ctx.ref
         classes = ref.model.classes
         stated: dict[str, float] = {}
         for e in ctx.evidence:
@@ -45,11 +59,10 @@ class CategoryDetector(Detector):
             probs = adj / adj.sum()
         none_i = ref.model.none_index
         p_reg = float(1.0 - probs[none_i])
-        masked = probs.copy()
-        masked[none_i] = -1
-        best = int(np.argmax(masked))
+        order = np.argsort(-probs)[:4]
+        best = int(order[1] if order[0] == none_i else order[0])
         tis = classes[best]
-        top = [(classes[i], float(probs[i])) for i in np.argsort(-probs)[:3]]
+        top = [(classes[i], float(probs[i])) for i in order[:3]]
         ctx.category = {"tis": tis, "p_regulated": p_reg, "p_standard": float(probs[best]), "top": top, "stated": sorted(stated)}
         out = []
         std = ref.catalogue.current(tis)

@@ -6,7 +6,6 @@ original. A number is never matched inside a longer number or word.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from tisguard.detect.context import ListingContext
 from tisguard.detect.detectors.base import Detector
@@ -29,15 +28,27 @@ VAGUE_RE = re.compile(
     r"มาตรฐาน\s*มอก|มอก\.?\s*รับรอง|ได้มาตรฐาน|tisi?\s*certified|certified\s*(?:by\s*)?tisi?|มีเครื่องหมาย\s*มอก)")
 NEGATION_RE = re.compile(r"(ไม่\s*(?:มี|ได้)\s*(?:ใบ)?\s*(?:มอก|ม\.อ\.ก|tis)|ไม่ผ่าน\s*มอก|no\s+tis|without\s+tis)")
 _GATE = re.compile(r"มอก|ม\s*\.\s*อ|tis|/\s*\d|มาตรฐาน|ใบอนุญาต|licen")
+# The same gate on raw text, so most descriptions are never normalised at all; anything that
+# normalisation could turn into a match (Thai digits, full-width, invisible marks) opens it too.
+_RAW_GATE = re.compile("มอก|ม\\s*\\.|[Tt][Ii][Ss]|/\\s*[\\d๐-๙]|ผ่าน|ได้มาตรฐาน|มาตรฐาน\\s*ม|ใบอนุญาต|อนุญาต|[Ll][Ii][Cc]"
+                       "|[\uff34\uff54\uff2d\u200b-\u200f\u2060\ufeff]|&#")
 ATTR_STD_KEY = re.compile(r"มอก|tis|มาตรฐาน|standard")
 ATTR_LIC_KEY = re.compile(r"ใบอนุญาต|licen|อนุญาต")
 
 
-def _fields(ctx: ListingContext) -> Iterator[tuple[str, object]]:
-    for f in TEXT_FIELDS:
-        n = ctx.norm(f)
-        if n.text and _GATE.search(n.text):
-            yield f, n
+def _fields(ctx: ListingContext) -> list[tuple[str, object]]:
+    """The text fields worth searching for marks (computed once per listing, shared by the three detectors)."""
+    cached = ctx.memo.get("mark_fields")
+    if cached is None:
+        cached = []
+        for f in TEXT_FIELDS:
+            raw = getattr(ctx.listing, f)
+            if raw and _RAW_GATE.search(raw):
+                n = ctx.norm(f)
+                if _GATE.search(n.text):
+                    cached.append((f, n))
+        ctx.memo["mark_fields"] = cached
+    return cached
 
 
 def _canonical_part(part: str | None) -> str | None:
