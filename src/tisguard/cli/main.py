@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import typer
 
-from tisguard.cli import catalogue_cmd, dataset_cmd, demo_cmd, evaluate_cmd, ingest_cmd, registry_cmd, scan_cmd, train_cmd
+from tisguard.cli import catalogue_cmd, dataset_cmd, demo_cmd, evaluate_cmd, ingest_cmd, registry_cmd, scan_cmd, train_cmd, web_cmd
 
 app = typer.Typer(help="tisguard: find products sold online in Thailand without the mandatory TIS licence",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -15,6 +15,10 @@ app.command()(train_cmd.train)
 app.command()(scan_cmd.scan)
 app.command()(evaluate_cmd.evaluate)
 app.command()(demo_cmd.demo)
+app.command()(web_cmd.serve)
+app.command("export-labels")(web_cmd.export_labels)
+app.add_typer(web_cmd.users_app, name="user")
+app.add_typer(web_cmd.platforms_app, name="platform")
 
 if __name__ == "__main__":
     app()

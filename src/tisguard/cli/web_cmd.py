@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from tisguard.cli.common import DataOpt, engine_for, fail, settings_for
+
+users_app = typer.Typer(help="Officer accounts")
+platforms_app = typer.Typer(help="Platforms and their API keys")
+
+
+def serve(port: Annotated[int, typer.Option(help="port on 127.0.0.1")] = 8000, data: DataOpt = None) -> None:
+    """Serve the web app (officer pages, JSON API, platform API) on 127.0.0.1."""
+    from tisguard.web.server import run_server
+
+    settings = settings_for(data)
+    typer.echo(f"tisguard web app: http://127.0.0.1:{port}/  (OpenAPI: /docs)")
+    run_server(settings, port)
+
+
+@users_app.command("add")
+def user_add(name: str, role: Annotated[str, typer.Option(help="officer | supervisor | admin")] = "officer", data: DataOpt = None) -> None:
+    """Create (or reset) a user; the password is read from stdin."""
+    from tisguard.services.users import UserError, add_user
+
+    password = sys.stdin.readline().rstrip("\n")
+    try:
+        add_user(engine_for(settings_for(data)), name, password, role)
+    except UserError as e:
+        fail(str(e))
+    typer.echo(f"user {name} ({role}) saved")
+
+
+def _platform_call(fn, *args) -> str:
+    from tisguard.services.platforms import PlatformError
+
+    try:
+        return fn(*args)
+    except PlatformError as e:
+        fail(str(e))
+
+
+@platforms_app.command("add")
+def platform_add(name: str, data: DataOpt = None) -> None:
+    """Create a platform and print its new API key (last line; shown only once)."""
+    from tisguard.services.platforms import add_platform
+
+    key = _platform_call(add_platform, engine_for(settings_for(data)), name)
+    typer.echo(f"platform {name}: new API key (store it now, it is not shown again):")
+    typer.echo(key)
+
+
+@platforms_app.command("rotate")
+def platform_rotate(name: str, data: DataOpt = None) -> None:
+    """Revoke the platform's keys and print a new one (last line)."""
+    from tisguard.services.platforms import rotate_key
+
+    typer.echo(_platform_call(rotate_key, engine_for(settings_for(data)), name))
+
+
+@platforms_app.command("revoke")
+def platform_revoke(name: str, data: DataOpt = None) -> None:
+    """Revoke every key of the platform."""
+    from tisguard.services.platforms import revoke_keys
+
+    typer.echo(f"revoked {_platform_call(revoke_keys, engine_for(settings_for(data)), name)} key(s)")
+
+
+@platforms_app.command("webhook")
+def platform_webhook(name: str, url: Annotated[Optional[str], typer.Argument(help="https URL; omit to remove")] = None,
+                     data: DataOpt = None) -> None:
+    """Set the URL that receives new notices (signed with HMAC-SHA256); prints the signing secret."""
+    from tisguard.services.platforms import set_webhook
+
+    secret = _platform_call(set_webhook, engine_for(settings_for(data)), name, url)
+    typer.echo(f"webhook signing secret: {secret}" if secret else "webhook removed")
+
+
+def export_labels(out: Annotated[Optional[str], typer.Option("--out", help="JSON Lines file (default: stdout)")] = None,
+                  data: DataOpt = None) -> None:
+    """Export confirmed and dismissed listings as labelled records (listing-v1 + label) for retraining."""
+    from tisguard.detect.evidence import dumps
+    from tisguard.services.decisions import export_labels as export
+
+    sink = open(out, "w", encoding="utf-8") if out else sys.stdout
+    n = 0
+    for rec in export(engine_for(settings_for(data))):
+        sink.write(dumps(rec) + "\n")
+        n += 1
+    if out:
+        sink.close()
+    typer.echo(f"exported {n} labelled records", err=True)

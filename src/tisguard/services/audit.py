@@ -1,0 +1,10 @@
+"""The append-only audit log: every decision and administrative action, with who and when."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from tisguard.store.tables import audit_log
+
+
+def record(conn, actor: str, action: str, subject: str | None = None, detail: dict | None = None) -> None:
+    conn.execute(audit_log.insert().values(at=datetime.now(timezone.utc), actor=actor, action=action, subject=subject, detail=detail))

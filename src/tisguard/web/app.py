@@ -1,0 +1,81 @@
+"""The FastAPI application: one app, officer pages + JSON API + platform API, OpenAPI published."""
+from __future__ import annotations
+
+import os
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from pathlib import Path
+
+from tisguard.config import Settings
+from tisguard.web.security import NotSignedIn, RateLimiter, Sessions, secret_key
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
+
+
+def create_app(settings: Settings, rate: float | None = None, burst: int | None = None) -> FastAPI:
+    from tisguard.catalogue.store import ensure_catalogue
+    from tisguard.detect.engine import Engine
+    from tisguard.detect.reference import reference_from_store
+    from tisguard.store.db import get_engine
+    from tisguard.web import admin_pages, officer_api, officer_pages, platform_api, public_pages
+
+    app = FastAPI(title="tisguard", version="1.0",
+                  description="Market surveillance of mandatory Thai Industrial Standards (มอก.): officer API and platform data exchange.")
+    db = get_engine(settings.database_url)
+    ensure_catalogue(db)
+    state = app.state
+    state.settings, state.db = settings, db
+    state.sessions = Sessions(secret_key(settings))
+    state.rate_limiter = RateLimiter(rate or float(os.environ.get("TISGUARD_RATE_PER_S", 100)),
+                                     burst or int(os.environ.get("TISGUARD_RATE_BURST", 200)))
+    state.key_cache, state.key_cache_ttl = {}, float(os.environ.get("TISGUARD_KEY_CACHE_S", 10))
+    state.max_batch = int(os.environ.get("TISGUARD_MAX_BATCH", 500))
+
+    def reload_reference() -> None:
+        state.engine = Engine(reference_from_store(db, None, settings.models_dir))
+
+    state.reload_reference = reload_reference
+    reload_reference()
+
+    app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
+    for r in (platform_api.router, officer_api.router, officer_pages.router, admin_pages.router, public_pages.router):
+        app.include_router(r)
+
+    @app.exception_handler(NotSignedIn)
+    async def _not_signed_in(request: Request, exc: NotSignedIn):
+        if _wants_html(request) or (not request.url.path.startswith("/api/") and request.method == "GET"):
+            return RedirectResponse("/", 303)
+        return JSONResponse({"detail": {"field": "session", "message": "sign in first"}}, status_code=401)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError):
+        errors = [{"field": ".".join(str(p) for p in e["loc"] if p not in ("body", "query", "path", "header")) or "body",
+                   "message": e["msg"]} for e in exc.errors()]
+        return JSONResponse({"detail": errors}, status_code=422)
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, exc: HTTPException):
+        if _wants_html(request) and exc.status_code in (403, 404, 409, 422):
+            from tisguard.web.render import render
+            return render(request, "error.html", status_code=exc.status_code, status=exc.status_code, detail=exc.detail)
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+
+    @app.middleware("http")
+    async def _log_platform_calls(request: Request, call_next):
+        response = await call_next(request)
+        platform = getattr(request.state, "platform", None)
+        if platform:
+            from datetime import datetime, timezone
+
+            from tisguard.store.tables import api_calls
+            with db.begin() as conn:
+                conn.execute(api_calls.insert().values(platform=platform, method=request.method, path=request.url.path,
+                                                       status=response.status_code, at=datetime.now(timezone.utc)))
+        return response
+
+    return app

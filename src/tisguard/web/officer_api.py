@@ -1,0 +1,93 @@
+"""The officer's data as JSON: the same services the pages use."""
+from __future__ import annotations
+
+import json
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from pydantic import BaseModel, Field
+
+from tisguard.detect.evidence import dumps
+from tisguard.services import decisions as dec_svc
+from tisguard.services import notices as notice_svc
+from tisguard.services.dashboard import stats
+from tisguard.services.review import QueueFilter, listing_detail, queue
+from tisguard.web.security import check_csrf, current_user, require
+
+router = APIRouter(prefix="/api/v1", tags=["officer"])
+
+
+def _json(obj) -> dict:
+    return json.loads(dumps(obj))
+
+
+class DecisionIn(BaseModel):
+    decision: str = Field(description="confirm | dismiss | more_info")
+    legal_basis: str | None = None
+    reason: str | None = None
+
+
+class NoticeIn(BaseModel):
+    platform: str
+    listing_ids: list[int] = Field(min_length=1, description="listing primary keys (as in /api/v1/queue items' id)")
+    legal_basis: str | None = None
+
+
+@router.get("/queue", summary="The review queue (signed-in officers)")
+def api_queue(request: Request, user: dict = Depends(current_user), platform: str | None = None, tis: str | None = None,
+              verdict: str | None = Query(None, pattern="^(unverified|non_compliant)$"), country: str | None = Query(None, pattern="^[A-Z]{2}$"),
+              since: str | None = Query(None, pattern=r"^\d{4}-\d{2}-\d{2}$"), page: int = Query(1, ge=1, le=100000),
+              per_page: int = Query(25, ge=1, le=200)) -> dict:
+    return _json(queue(request.app.state.db, QueueFilter(platform, tis, verdict, country, since, page, per_page)))
+
+
+@router.get("/review/{pk}", summary="A listing with its evidence, assessment, registry record and history")
+def api_listing(pk: int, request: Request, user: dict = Depends(current_user)) -> dict:
+    d = listing_detail(request.app.state.db, pk)
+    if d is None:
+        raise HTTPException(404, detail={"field": "pk", "message": "no such listing"})
+    return _json(d)
+
+
+@router.post("/review/{pk}/decision", summary="Confirm, dismiss or ask for more information (X-CSRF-Token header)")
+async def api_decide(pk: int, body: DecisionIn, request: Request, user: dict = Depends(current_user)) -> dict:
+    await check_csrf(request, user)
+    try:
+        return dec_svc.decide(request.app.state.db, request.app.state.settings, pk, body.decision, user["username"],
+                              body.legal_basis, body.reason)
+    except dec_svc.DecisionError as e:
+        raise HTTPException(422, detail={"field": e.field, "message": str(e)})
+    except LookupError:
+        raise HTTPException(404, detail={"field": "pk", "message": "no such listing"})
+
+
+@router.get("/dashboard", summary="Dashboard figures")
+def api_dashboard(request: Request, user: dict = Depends(current_user)) -> dict:
+    return _json(stats(request.app.state.db))
+
+
+@router.get("/officer/notices", summary="All notices (officers)")
+def api_notices(request: Request, user: dict = Depends(current_user)) -> dict:
+    return _json({"notices": notice_svc.list_notices(request.app.state.db)})
+
+
+@router.post("/officer/notices", summary="Create a draft notice from confirmed listings of one platform")
+async def api_create_notice(body: NoticeIn, request: Request, user: dict = Depends(require("officer"))) -> dict:
+    await check_csrf(request, user)
+    try:
+        pk = notice_svc.create_notice(request.app.state.db, body.platform, body.listing_ids, user["username"], body.legal_basis)
+    except notice_svc.NoticeError as e:
+        raise HTTPException(422, detail={"field": e.field, "message": str(e)})
+    return _json(notice_svc.get_notice(request.app.state.db, pk))
+
+
+@router.post("/officer/notices/{pk}/send", summary="Send a draft notice (supervisors); webhooks fire")
+async def api_send_notice(pk: int, request: Request, user: dict = Depends(require("supervisor"))) -> dict:
+    await check_csrf(request, user)
+    from tisguard.web.officer_pages import send_and_notify
+
+    try:
+        return _json(send_and_notify(request, pk, user))
+    except LookupError:
+        raise HTTPException(404, detail={"field": "pk", "message": "no such notice"})
+    except notice_svc.NoticeError as e:
+        raise HTTPException(409, detail={"field": e.field, "message": str(e)})

@@ -1,0 +1,203 @@
+"""Officer pages (server-rendered HTML): sign-in, queue, listing, decisions, notices, cases, dashboard."""
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+
+from tisguard.detect.evidence import dumps
+from tisguard.services import cases as case_svc
+from tisguard.services import decisions as dec_svc
+from tisguard.services import notices as notice_svc
+from tisguard.services.dashboard import stats
+from tisguard.services.evidence_package import TamperedEvidence, read_verified
+from tisguard.services.notice_pdf import notice_pdf
+from tisguard.services.review import QueueFilter, highlight_spans, listing_detail, queue
+from tisguard.services.users import authenticate
+from tisguard.web.render import render
+from tisguard.web.security import SESSION_COOKIE, SESSION_MAX_AGE, check_csrf, current_user, require
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/")
+def home(request: Request):
+    try:
+        current_user(request)
+    except Exception:
+        return render(request, "login.html")
+    return RedirectResponse("/queue", 303)
+
+
+@router.post("/login")
+def login(request: Request, username: str = Form(...), password: str = Form(...)):
+    user = authenticate(request.app.state.db, username, password)
+    if user is None:
+        return render(request, "login.html", status_code=401, error=True)
+    resp = RedirectResponse("/queue", 303)
+    resp.set_cookie(SESSION_COOKIE, request.app.state.sessions.issue(user), httponly=True, samesite="lax", max_age=SESSION_MAX_AGE)
+    return resp
+
+
+@router.post("/logout")
+def logout(request: Request):
+    resp = RedirectResponse("/", 303)
+    resp.delete_cookie(SESSION_COOKIE)
+    return resp
+
+
+@router.get("/queue")
+def queue_page(request: Request, user: dict = Depends(current_user), platform: str | None = None, tis: str | None = None,
+               verdict: str | None = None, country: str | None = None, since: str | None = None, page: int = 1):
+    f = QueueFilter(platform or None, tis or None, verdict if verdict in ("unverified", "non_compliant") else None,
+                    country or None, since or None, max(page, 1))
+    return render(request, "queue.html", q=queue(request.app.state.db, f), f=f)
+
+
+@router.get("/listings/{pk}")
+def listing_page(pk: int, request: Request, user: dict = Depends(current_user)):
+    d = listing_detail(request.app.state.db, pk)
+    if d is None:
+        raise HTTPException(404, detail={"field": "pk", "message": "no such listing"})
+    ev = d["assessment"]["evidence"] if d["assessment"] else []
+    return render(request, "listing.html", d=d, title_runs=highlight_spans(d["title"], ev, "title"),
+                  desc_runs=highlight_spans(d["description"], ev, "description"), legal_bases=dec_svc.LEGAL_BASES,
+                  dismiss_reasons=dec_svc.DISMISS_REASONS, evidence_pkg=dec_svc.latest_evidence(request.app.state.db, pk))
+
+
+@router.post("/listings/{pk}/decision")
+async def decide_page(pk: int, request: Request, user: dict = Depends(current_user)):
+    await check_csrf(request, user)
+    form = await request.form()
+    try:
+        dec_svc.decide(request.app.state.db, request.app.state.settings, pk, str(form.get("decision")), user["username"],
+                       form.get("legal_basis") or None, form.get("reason") or None)
+    except dec_svc.DecisionError as e:
+        raise HTTPException(422, detail={"field": e.field, "message": str(e)})
+    except LookupError:
+        raise HTTPException(404, detail={"field": "pk", "message": "no such listing"})
+    return RedirectResponse(f"/listings/{pk}", 303)
+
+
+@router.get("/listings/{pk}/evidence.zip")
+def evidence_zip(pk: int, request: Request, user: dict = Depends(current_user)):
+    pkg = dec_svc.latest_evidence(request.app.state.db, pk)
+    if pkg is None:
+        raise HTTPException(404, detail={"field": "pk", "message": "no evidence package for this listing"})
+    try:
+        data = read_verified(Path(pkg.path), pkg.sha256)
+    except TamperedEvidence as e:
+        raise HTTPException(409, detail={"field": "evidence", "message": str(e)})
+    return Response(data, media_type="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="evidence-{pk}-{pkg.sha256[:12]}.zip"', "X-Evidence-SHA256": pkg.sha256})
+
+
+@router.get("/notices")
+def notices_page(request: Request, user: dict = Depends(current_user)):
+    db = request.app.state.db
+    notice_svc.mark_overdue(db)
+    pending = notice_svc.confirmed_without_notice(db)
+    by_platform: dict[str, list] = {}
+    for p in pending:
+        by_platform.setdefault(p["platform"], []).append(p)
+    return render(request, "notices.html", notices=notice_svc.list_notices(db), pending=by_platform, legal_bases=dec_svc.LEGAL_BASES)
+
+
+@router.post("/notices")
+async def create_notice_page(request: Request, user: dict = Depends(current_user)):
+    await check_csrf(request, user)
+    form = await request.form()
+    platform = str(form.get("platform") or "")
+    ids = [int(x) for x in form.getlist("listing") if str(x).isdigit()]
+    if not ids:
+        ids = [p["id"] for p in notice_svc.confirmed_without_notice(request.app.state.db, platform)]
+    try:
+        pk = notice_svc.create_notice(request.app.state.db, platform, ids, user["username"], form.get("legal_basis") or None)
+    except notice_svc.NoticeError as e:
+        raise HTTPException(422, detail={"field": e.field, "message": str(e)})
+    return RedirectResponse(f"/notices/{pk}", 303)
+
+
+@router.get("/notices/{pk}")
+def notice_page(pk: int, request: Request, user: dict = Depends(current_user)):
+    n = notice_svc.get_notice(request.app.state.db, pk)
+    if n is None:
+        raise HTTPException(404, detail={"field": "pk", "message": "no such notice"})
+    return render(request, "notice.html", n=n, legal_bases=dec_svc.LEGAL_BASES)
+
+
+def send_and_notify(request: Request, pk: int, user: dict) -> dict:
+    from tisguard.services.webhooks import deliver_notice
+
+    n = notice_svc.send_notice(request.app.state.db, pk, user["username"])
+    threading.Thread(target=deliver_notice, args=(request.app.state.db, n), daemon=True).start()
+    return n
+
+
+@router.post("/notices/{pk}/send")
+async def send_notice_page(pk: int, request: Request, user: dict = Depends(require("supervisor"))):
+    await check_csrf(request, user)
+    try:
+        send_and_notify(request, pk, user)
+    except notice_svc.NoticeError as e:
+        raise HTTPException(409, detail={"field": e.field, "message": str(e)})
+    return RedirectResponse(f"/notices/{pk}", 303)
+
+
+@router.get("/notices/{pk}/notice.pdf")
+def notice_pdf_page(pk: int, request: Request, user: dict = Depends(current_user)):
+    n = notice_svc.get_notice(request.app.state.db, pk)
+    if n is None:
+        raise HTTPException(404, detail={"field": "pk", "message": "no such notice"})
+    return Response(notice_pdf(n), media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="notice-{pk}.pdf"'})
+
+
+@router.get("/cases")
+def cases_page(request: Request, user: dict = Depends(current_user)):
+    return render(request, "cases.html", cases=case_svc.list_cases(request.app.state.db))
+
+
+@router.post("/cases")
+async def create_case_page(request: Request, user: dict = Depends(current_user)):
+    await check_csrf(request, user)
+    form = await request.form()
+    try:
+        pk = case_svc.create_case(request.app.state.db, str(form.get("title") or ""), user["username"])
+        if str(form.get("listing") or "").isdigit():
+            case_svc.add_to_case(request.app.state.db, pk, user["username"], listing_pk=int(form["listing"]))
+    except case_svc.CaseError as e:
+        raise HTTPException(422, detail={"field": e.field, "message": str(e)})
+    return RedirectResponse(f"/cases/{pk}", 303)
+
+
+@router.get("/cases/{pk}")
+def case_page(pk: int, request: Request, user: dict = Depends(current_user)):
+    c = case_svc.get_case(request.app.state.db, pk)
+    if c is None:
+        raise HTTPException(404, detail={"field": "pk", "message": "no such case"})
+    return render(request, "case.html", c=c, statuses=case_svc.STATUSES)
+
+
+@router.post("/cases/{pk}")
+async def update_case_page(pk: int, request: Request, user: dict = Depends(current_user)):
+    await check_csrf(request, user)
+    form = await request.form()
+    try:
+        if str(form.get("listing") or "").isdigit():
+            case_svc.add_to_case(request.app.state.db, pk, user["username"], listing_pk=int(form["listing"]))
+        case_svc.update_case(request.app.state.db, pk, user["username"], form.get("status") or None, form.get("assignee") or None,
+                             form.get("note") or None)
+    except case_svc.CaseError as e:
+        raise HTTPException(422, detail={"field": e.field, "message": str(e)})
+    except LookupError:
+        raise HTTPException(404, detail={"field": "pk", "message": "no such case"})
+    return RedirectResponse(f"/cases/{pk}", 303)
+
+
+@router.get("/dashboard")
+def dashboard_page(request: Request, user: dict = Depends(current_user)):
+    s = stats(request.app.state.db)
+    return render(request, "dashboard.html", s=s, s_json=json.loads(dumps(s)))
