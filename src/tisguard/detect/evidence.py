@@ -51,4 +51,4 @@ def dumps(obj: Any) -> str:
     """One JSON line (UTF-8 text, Thai kept as is); fast enough for the scan output path."""
     import orjson
 
-    return orjson.dumps(obj, option=orjson.OPT_SERIALIZE_NUMPY, default=str).decode("utf-8")
+    return orjson.dumps(obj, option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS, default=str).decode("utf-8")

@@ -29,9 +29,10 @@ def stats(db: Engine) -> dict:
         by_standard = {str(k): n for k, n in conn.execute(
             select(assessments.c.tis_number, func.count()).where(latest, flagged).group_by(assessments.c.tis_number)
             .order_by(func.count().desc()).limit(15))}
-        day = func.substr(cast(assessments.c.created_at, String), 1, 10)
+        day = func.substr(cast(listings.c.captured_at, String), 1, 10)   # by the day listings were captured
         trend = [{"day": d, "scanned": s, "flagged": int(f or 0)} for d, s, f in conn.execute(
-            select(day, func.count(), func.sum(case((flagged, 1), else_=0))).group_by(day).order_by(day).limit(60))]
+            select(day, func.count(), func.sum(case((flagged, 1), else_=0))).select_from(j).where(latest)
+            .group_by(day).order_by(day.desc()).limit(90))][::-1]
         top_sellers = [{"seller": n, "platform": p, "confirmed": c} for n, p, c in conn.execute(
             select(sellers.c.name, sellers.c.platform, func.count(func.distinct(decisions.c.listing_pk)))
             .select_from(decisions.join(listings, listings.c.id == decisions.c.listing_pk).join(sellers, sellers.c.id == listings.c.seller_pk))

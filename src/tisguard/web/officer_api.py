@@ -1,9 +1,11 @@
 """The officer's data as JSON: the same services the pages use."""
 from __future__ import annotations
 
+from typing import Annotated
+
 import json
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from tisguard.detect.evidence import dumps
@@ -11,7 +13,7 @@ from tisguard.services import decisions as dec_svc
 from tisguard.services import notices as notice_svc
 from tisguard.services.dashboard import stats
 from tisguard.services.review import QueueFilter, listing_detail, queue
-from tisguard.web.security import check_csrf, current_user, require
+from tisguard.web.security import MAX_ID, check_csrf, current_user, require
 
 router = APIRouter(prefix="/api/v1", tags=["officer"])
 
@@ -41,7 +43,7 @@ def api_queue(request: Request, user: dict = Depends(current_user), platform: st
 
 
 @router.get("/review/{pk}", summary="A listing with its evidence, assessment, registry record and history")
-def api_listing(pk: int, request: Request, user: dict = Depends(current_user)) -> dict:
+def api_listing(pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: Request, user: dict = Depends(current_user)) -> dict:
     d = listing_detail(request.app.state.db, pk)
     if d is None:
         raise HTTPException(404, detail={"field": "pk", "message": "no such listing"})
@@ -49,7 +51,7 @@ def api_listing(pk: int, request: Request, user: dict = Depends(current_user)) -
 
 
 @router.post("/review/{pk}/decision", summary="Confirm, dismiss or ask for more information (X-CSRF-Token header)")
-async def api_decide(pk: int, body: DecisionIn, request: Request, user: dict = Depends(current_user)) -> dict:
+async def api_decide(pk: Annotated[int, Path(ge=1, le=MAX_ID)], body: DecisionIn, request: Request, user: dict = Depends(current_user)) -> dict:
     await check_csrf(request, user)
     try:
         return dec_svc.decide(request.app.state.db, request.app.state.settings, pk, body.decision, user["username"],
@@ -81,7 +83,7 @@ async def api_create_notice(body: NoticeIn, request: Request, user: dict = Depen
 
 
 @router.post("/officer/notices/{pk}/send", summary="Send a draft notice (supervisors); webhooks fire")
-async def api_send_notice(pk: int, request: Request, user: dict = Depends(require("supervisor"))) -> dict:
+async def api_send_notice(pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: Request, user: dict = Depends(require("supervisor"))) -> dict:
     await check_csrf(request, user)
     from tisguard.web.officer_pages import send_and_notify
 

@@ -1,11 +1,13 @@
 """Officer pages (server-rendered HTML): sign-in, queue, listing, decisions, notices, cases, dashboard."""
 from __future__ import annotations
 
+from typing import Annotated
+
 import json
 import threading
-from pathlib import Path
+from pathlib import Path as FilePath
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
 from tisguard.detect.evidence import dumps
@@ -18,7 +20,7 @@ from tisguard.services.notice_pdf import notice_pdf
 from tisguard.services.review import QueueFilter, highlight_spans, listing_detail, queue
 from tisguard.services.users import authenticate
 from tisguard.web.render import render
-from tisguard.web.security import SESSION_COOKIE, SESSION_MAX_AGE, check_csrf, current_user, require
+from tisguard.web.security import MAX_ID, SESSION_COOKIE, SESSION_MAX_AGE, check_csrf, current_user, require
 
 router = APIRouter(include_in_schema=False)
 
@@ -58,7 +60,7 @@ def queue_page(request: Request, user: dict = Depends(current_user), platform: s
 
 
 @router.get("/listings/{pk}")
-def listing_page(pk: int, request: Request, user: dict = Depends(current_user)):
+def listing_page(pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: Request, user: dict = Depends(current_user)):
     d = listing_detail(request.app.state.db, pk)
     if d is None:
         raise HTTPException(404, detail={"field": "pk", "message": "no such listing"})
@@ -69,7 +71,7 @@ def listing_page(pk: int, request: Request, user: dict = Depends(current_user)):
 
 
 @router.post("/listings/{pk}/decision")
-async def decide_page(pk: int, request: Request, user: dict = Depends(current_user)):
+async def decide_page(pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: Request, user: dict = Depends(current_user)):
     await check_csrf(request, user)
     form = await request.form()
     try:
@@ -83,12 +85,12 @@ async def decide_page(pk: int, request: Request, user: dict = Depends(current_us
 
 
 @router.get("/listings/{pk}/evidence.zip")
-def evidence_zip(pk: int, request: Request, user: dict = Depends(current_user)):
+def evidence_zip(pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: Request, user: dict = Depends(current_user)):
     pkg = dec_svc.latest_evidence(request.app.state.db, pk)
     if pkg is None:
         raise HTTPException(404, detail={"field": "pk", "message": "no evidence package for this listing"})
     try:
-        data = read_verified(Path(pkg.path), pkg.sha256)
+        data = read_verified(FilePath(pkg.path), pkg.sha256)
     except TamperedEvidence as e:
         raise HTTPException(409, detail={"field": "evidence", "message": str(e)})
     return Response(data, media_type="application/zip", headers={
@@ -122,7 +124,7 @@ async def create_notice_page(request: Request, user: dict = Depends(current_user
 
 
 @router.get("/notices/{pk}")
-def notice_page(pk: int, request: Request, user: dict = Depends(current_user)):
+def notice_page(pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: Request, user: dict = Depends(current_user)):
     n = notice_svc.get_notice(request.app.state.db, pk)
     if n is None:
         raise HTTPException(404, detail={"field": "pk", "message": "no such notice"})
@@ -138,7 +140,7 @@ def send_and_notify(request: Request, pk: int, user: dict) -> dict:
 
 
 @router.post("/notices/{pk}/send")
-async def send_notice_page(pk: int, request: Request, user: dict = Depends(require("supervisor"))):
+async def send_notice_page(pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: Request, user: dict = Depends(require("supervisor"))):
     await check_csrf(request, user)
     try:
         send_and_notify(request, pk, user)
@@ -148,7 +150,7 @@ async def send_notice_page(pk: int, request: Request, user: dict = Depends(requi
 
 
 @router.get("/notices/{pk}/notice.pdf")
-def notice_pdf_page(pk: int, request: Request, user: dict = Depends(current_user)):
+def notice_pdf_page(pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: Request, user: dict = Depends(current_user)):
     n = notice_svc.get_notice(request.app.state.db, pk)
     if n is None:
         raise HTTPException(404, detail={"field": "pk", "message": "no such notice"})
@@ -174,7 +176,7 @@ async def create_case_page(request: Request, user: dict = Depends(current_user))
 
 
 @router.get("/cases/{pk}")
-def case_page(pk: int, request: Request, user: dict = Depends(current_user)):
+def case_page(pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: Request, user: dict = Depends(current_user)):
     c = case_svc.get_case(request.app.state.db, pk)
     if c is None:
         raise HTTPException(404, detail={"field": "pk", "message": "no such case"})
@@ -182,7 +184,7 @@ def case_page(pk: int, request: Request, user: dict = Depends(current_user)):
 
 
 @router.post("/cases/{pk}")
-async def update_case_page(pk: int, request: Request, user: dict = Depends(current_user)):
+async def update_case_page(pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: Request, user: dict = Depends(current_user)):
     await check_csrf(request, user)
     form = await request.form()
     try:

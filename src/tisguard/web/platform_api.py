@@ -4,12 +4,14 @@ Every route needs `Authorization: Bearer KEY`; a key sees and changes only its o
 """
 from __future__ import annotations
 
+from typing import Annotated
+
 import hashlib
 import json
 from datetime import datetime, timezone
 from typing import Any
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Header, Path, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
@@ -21,7 +23,7 @@ from tisguard.spec.listing import Listing, RecordError, validate_listing
 from tisguard.store.assessments import save_assessments
 from tisguard.store.dml import insert_ignore
 from tisguard.store.tables import idempotency, listings
-from tisguard.web.security import platform_caller
+from tisguard.web.security import MAX_ID, platform_caller
 
 router = APIRouter(prefix="/api/v1", tags=["platform"])
 
@@ -50,7 +52,7 @@ class PushResult(BaseModel):
 
 
 class PushRequest(BaseModel):
-    listings: list[dict[str, Any]] = Field(description="listing-v1 records of the caller's platform")
+    listings: list[Any] = Field(description="listing-v1 records of the caller's platform (each validated on its own)")
 
 
 class PushResponse(BaseModel):
@@ -173,14 +175,14 @@ def run_check(request: Request, raw: dict, platform: str | None, store: bool) ->
 
 
 @router.get("/notices", response_model=NoticePage, summary="Takedown notices addressed to the caller, after a cursor")
-def feed(request: Request, platform: str = Depends(platform_caller), cursor: int = Query(0, ge=0),
+def feed(request: Request, platform: str = Depends(platform_caller), cursor: int = Query(0, ge=0, le=MAX_ID),
          limit: int = Query(50, ge=1, le=200)) -> dict:
     items = notice_svc.list_notices(request.app.state.db, platform, after_id=cursor, limit=limit, include_drafts=False)
     return json.loads(dumps({"notices": items, "next_cursor": items[-1]["id"] if len(items) == limit else None}))
 
 
 @router.post("/notices/{notice_id}/actions", summary="Report the action taken per listing of a notice")
-def report_actions(notice_id: int, body: NoticeActions, request: Request, platform: str = Depends(platform_caller)) -> dict:
+def report_actions(notice_id: Annotated[int, Path(ge=1, le=MAX_ID)], body: NoticeActions, request: Request, platform: str = Depends(platform_caller)) -> dict:
     try:
         n = notice_svc.record_actions(request.app.state.db, notice_id, platform, [a.model_dump() for a in body.actions], f"platform:{platform}")
     except LookupError:

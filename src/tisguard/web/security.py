@@ -14,6 +14,7 @@ from tisguard.config import Settings
 SESSION_COOKIE = "tg_session"
 SESSION_MAX_AGE = 8 * 3600
 ROLE_RANK = {"officer": 1, "supervisor": 2, "admin": 3}
+MAX_ID = 2**62  # ids beyond what SQLite/PostgreSQL integers hold are answered 422, never 500
 
 
 def secret_key(settings: Settings) -> str:
