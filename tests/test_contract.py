@@ -25,6 +25,6 @@ def test_schemathesis_finds_no_server_errors(live):
         r = subprocess.run([SCHEMATHESIS, "run", live["base"] + "/openapi.json", "--checks", "not_a_server_error",
                             "--include-tag", "platform", "-H", f"Authorization: Bearer {platform_key}", "--max-examples", "25",
                             "--phases", "examples,coverage,fuzzing", "--generation-deterministic", "--request-timeout", "10",
-                            "--max-time", "150"],
+                            "--max-time", "90"],
                            capture_output=True, text=True, timeout=300)
         assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-2000:]

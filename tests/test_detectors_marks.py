@@ -48,6 +48,7 @@ LICENCE_ROWS = [
     ("(ท)๑๒๓๔-๕/๒๔๓๒", ["ท1234-5/2432"]),
     ("นค 12-3/685 เล่ม 1", ["นค12-3/685 เล่ม 1"]),
     ("licence no: 1234-5/2432", ["1234-5/2432"]),         # no type letter, but a licence keyword
+    ("ใบอนุญาตเลขที่ท1234-5/2432", ["ท1234-5/2432"]),         # no space after เลขที่
     ("วันที่ 12-3/2566", []),                              # a date is not a licence
     ("ขนาด 1234-5/2432", []),                             # no type letter and no keyword
     ("ท1234-5/243200", []),                               # TIS part runs into a longer number

@@ -23,3 +23,15 @@ def generate(out: Annotated[Path, typer.Argument(help="output folder")],
     a = write_jsonl(out / "train.jsonl", world.listings(n_train)) if n_train else 0
     b = write_jsonl(out / "test.jsonl", world.listings(n_test, start=n_train)) if n_test else 0
     typer.echo(f"{out}: {a} train, {b} test, {len(world.registry)} licences (synthetic)")
+
+
+@app.command("images")
+def images(out: Annotated[Path, typer.Argument(help="output folder")], n: Annotated[int, typer.Option(help="images")] = 48,
+           seed: Annotated[int, typer.Option()] = 5,
+           registry: Annotated[Path, typer.Option(help="registry CSV whose licences the labels show")] = Path("datasets/dev/registry.csv")) -> None:
+    """Write synthetic label photos and manifest.jsonl (truth per image)."""
+    from tisguard.images.synthetic import make_image_set
+    from tisguard.registry.store import read_registry_csv
+
+    rows = [r for r in read_registry_csv(registry)[0] if r["status"] == "active"] if registry.exists() else None
+    typer.echo(make_image_set(out, n=n, seed=seed, registry=rows))

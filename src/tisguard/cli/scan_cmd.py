@@ -15,28 +15,35 @@ RegistryOpt = Annotated[Optional[Path], typer.Option("--registry", help="licence
 ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="engine configuration JSON (overrides defaults)")]
 
 
-def build_engine(registry: Path | None, config: Path | None, data: Path | None, use_store: bool):
+def build_engine(registry: Path | None, config: Path | None, data: Path | None, use_store: bool,
+                 image_root: Path | None = None, images: bool = False):
     from tisguard.detect.config import load_config
     from tisguard.detect.engine import Engine
     from tisguard.detect.reference import reference_from_files, reference_from_store
 
     if registry is not None and not registry.exists():
         fail(f"{registry}: no such registry file")
+    settings = settings_for(data) if use_store else None
     if use_store:
-        settings = settings_for(data)
         db = engine_for(settings)
-        return Engine(reference_from_store(db, registry, settings.models_dir), load_config(config)), db, settings
-    return Engine(reference_from_files(registry), load_config(config)), None, None
+        ref = reference_from_store(db, registry, settings.models_dir)
+    else:
+        db, ref = None, reference_from_files(registry)
+    if images:
+        from tisguard.images.analyze import ImageAnalyzer
+        ref.images = ImageAnalyzer(image_root, settings.data_dir / "image-cache" if settings else None)
+    return Engine(ref, load_config(config)), db, settings
 
 
 def scan(file: Annotated[Optional[Path], typer.Argument(help="listings file; omit to rescan the store")] = None,
          registry: RegistryOpt = None, out: Annotated[Optional[Path], typer.Option("--out", help="results JSON Lines (default: stdout)")] = None,
-         config: ConfigOpt = None, data: DataOpt = None, json_out: JsonOpt = False) -> None:
+         config: ConfigOpt = None, data: DataOpt = None, json_out: JsonOpt = False,
+         images: Annotated[bool, typer.Option("--images", help="also read listing photos (OCR, QR, TIS mark) when the text leaves the verdict open")] = False) -> None:
     """Assess listings: one JSON object per listing (platform, listing_id, verdict, tis, risk, reasons, evidence)."""
     use_store = data is not None or "TISGUARD_DATA" in os.environ or file is None
     if file is not None and not file.exists():
         fail(f"{file}: no such file")
-    engine, db, settings = build_engine(registry, config, data, use_store)
+    engine, db, settings = build_engine(registry, config, data, use_store, file.resolve().parent if file else None, images)
     gc.freeze()  # the reference data just loaded lives for the whole run: keep it out of every collection
     if not use_store and not len(engine.ref.registry):
         typer.echo("warning: empty licence registry (give --registry); no licence can be verified", err=True)

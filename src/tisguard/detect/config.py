@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 DEFAULT_CONFIG: dict = {
-    "detectors": ["standard_number", "licence_number", "vague_claim", "category", "licence_registry",
+    "detectors": ["standard_number", "licence_number", "vague_claim", "category", "image_evidence", "licence_registry",
                   "cross_border", "low_price", "seller_dbd", "seller_history"],
     "params": {"low_price": {"ratio": 0.45}},
     "regulated_threshold": 0.5,
@@ -30,6 +30,7 @@ DEFAULT_CONFIG: dict = {
         "vague_claim": -0.2,
         "tis_mark_image": -0.6,
         "qr_suspicious": 1.5,
+        "qr_tisi": -0.5,
         "no_tis_evidence": 2.0,
         "cross_border": 0.8,
         "price_low": 0.6,

@@ -25,6 +25,7 @@ class Reference:
     lexicon: "Lexicon"
     model: "CategoryModel"
     seller_violations: dict[tuple[str, str], int] = field(default_factory=dict)
+    images: object | None = None    # an ImageAnalyzer when image evidence is on (the only part that reads files)
 
 
 @dataclass

@@ -14,11 +14,12 @@ from tisguard.detect.detectors.licence_check import LicenceVerifier
 from tisguard.detect.detectors.marks import LicenceNumberDetector, StandardNumberDetector, VagueClaimDetector
 from tisguard.detect.evidence import Assessment
 from tisguard.detect.scorer import decide
+from tisguard.images.detector import ImageEvidenceDetector
 from tisguard.spec.listing import Listing
 
 ENGINE_VERSION = "1.0"
 DETECTORS: dict[str, type[Detector]] = {d.name: d for d in (
-    StandardNumberDetector, LicenceNumberDetector, VagueClaimDetector, CategoryDetector, LicenceVerifier,
+    StandardNumberDetector, LicenceNumberDetector, VagueClaimDetector, CategoryDetector, ImageEvidenceDetector, LicenceVerifier,
     CrossBorderDetector, LowPriceDetector, UnregisteredSellerDetector, SellerHistoryDetector)}
 
 

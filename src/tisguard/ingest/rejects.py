@@ -40,7 +40,7 @@ class RejectSink:
             self.records.add(e.record_no)
             self._fh.write(json.dumps({"source": self.source, **e.as_dict()}, ensure_ascii=False) + "\n")
             self._pending.append({"source_key": self.key, "source": self.source, "record_no": e.record_no,
-                                  "listing_id": e.listing_id, "field": e.field[:500], "reason": e.reason[:2000],
+                                  "listing_id": (e.listing_id or None) and e.listing_id[:200], "field": e.field[:500], "reason": e.reason[:2000],
                                   "raw_excerpt": excerpt, "created_at": now})
 
     def flush(self) -> None:

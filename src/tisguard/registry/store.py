@@ -21,6 +21,8 @@ def _validate_row(row: dict) -> tuple[dict | None, tuple[str, str] | None]:
     no = (row.get("licence_no") or "").strip()
     if not no:
         return None, ("licence_no", "empty")
+    if len(no) > 60:
+        return None, ("licence_no", "longer than 60 characters")
     try:
         tis = canonical_tis(row.get("tis_number") or "")
     except ValueError as e:

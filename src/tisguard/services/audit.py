@@ -7,4 +7,4 @@ from tisguard.store.tables import audit_log
 
 
 def record(conn, actor: str, action: str, subject: str | None = None, detail: dict | None = None) -> None:
-    conn.execute(audit_log.insert().values(at=datetime.now(timezone.utc), actor=actor, action=action, subject=subject, detail=detail))
+    conn.execute(audit_log.insert().values(at=datetime.now(timezone.utc), actor=actor[:120], action=action[:60], subject=subject[:200] if subject else None, detail=detail))

@@ -18,8 +18,8 @@ VERDICTS = ("not_regulated", "compliant", "unverified", "non_compliant")
 
 class Seller(BaseModel):
     model_config = ConfigDict(extra="allow")
-    id: str = Field(min_length=1)
-    name: str | None = None
+    id: str = Field(min_length=1, max_length=200)
+    name: str | None = Field(default=None, max_length=500)
     country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
     juristic_id: str | None = Field(default=None, pattern=r"^\d{13}$")
     dbd_registered: bool | None = None

@@ -111,7 +111,7 @@ assessments = Table(
     Column("reasons", JSON, nullable=False),
     Column("evidence", JSON, nullable=False),
     Column("waterfall", JSON, nullable=False),
-    Column("engine_version", String(200), nullable=False),
+    Column("engine_version", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("is_latest", Boolean, nullable=False, default=True),
 )

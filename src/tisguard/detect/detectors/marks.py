@@ -19,9 +19,10 @@ _STD_PREFIX = r"(?:ม\s*\.?\s*อ\s*\.?\s*ก|tisi|tis|thai\s+industrial\s+stan
 STANDARD_RE = re.compile(
     r"(?<![a-z])" + _STD_PREFIX + r"\s*\.?\s*[:：]?\s*(?:เลขที่|เลข|no\.?|number|#)?\s*[.:]?\s*"
     r"(?<!\d)(\d{1,5})(?![\d.]\d)" + _PART + r"(?:\s*[-–/]\s*(25\d\d)(?!\d))?(?![\da-z])")
+LOOSE_STANDARD_RE = re.compile(r"(?<![\d/])(\d{2,5})" + _PART + r"\s*[-–]\s*(25\d\d)(?!\d)")
 _LIC_KEYWORD = re.compile(r"(ใบอนุญาต|licen[cs]e|lic\.|เลขที่อนุญาต)")
 LICENCE_RE = re.compile(
-    r"(?<![ก-๙a-z0-9])\(?\s*(นค|ท|น|ส)?\s*\)?\s*\.?\s*(?<![\d-])(\d{1,7})\s*[-–]\s*(\d{1,5})\s*/\s*"
+    r"(?:(?<=เลขที่)|(?<=อนุญาต)|(?<![ก-๙a-z0-9]))\(?\s*(นค|ท|น|ส)?\s*\)?\s*\.?\s*(?<![\d-])(\d{1,7})\s*[-–]\s*(\d{1,5})\s*/\s*"
     r"(\d{1,5}(?:\s*เล่ม\s*\d{1,2}(?:\s*\(\s*\d{1,3}\s*\))?)?)(?![\d/])")
 VAGUE_RE = re.compile(
     r"(ไม่\s*มี\s*)?(มี\s*(?:ม\s*\.?\s*อ\s*\.?\s*ก|tis)|ได้\s*(?:รับ)?\s*(?:มาตรฐาน\s*)?มอก|ผ่าน\s*(?:การ)?\s*(?:รับรอง\s*)?มาตรฐาน|"
@@ -63,15 +64,26 @@ class StandardNumberDetector(Detector):
     def detect(self, ctx: ListingContext) -> list[Evidence]:
         out = []
         for f, n in _fields(ctx):
-            for m in STANDARD_RE.finditer(n.text):
-                out.append(self._make(ctx, f, n.original_slice(m.start(), m.end()), n.span_in_original(m.start(), m.end()),
-                                      m.group(1), _canonical_part(m.group(2)), m.group(3)))
+            out.extend(self.from_text(ctx, f, n))
         for key, val in ctx.listing.attributes.items():
             nk, nv = normalize(key).text, normalize(val).text
             if ATTR_STD_KEY.search(nk) and not ATTR_LIC_KEY.search(nk):
                 m = re.match(r"^\s*(?:" + _STD_PREFIX + r"\s*\.?\s*)?(\d{1,5})" + _PART + r"(?:\s*[-–/]\s*(25\d\d))?\s*$", nv)
                 if m:
                     out.append(self._make(ctx, "attributes", f"{key}: {val}", None, m.group(1), _canonical_part(m.group(2)), m.group(3)))
+        return out
+
+    def from_text(self, ctx: ListingContext, source: str, n, loose: bool = False) -> list[Evidence]:
+        """Standard numbers in one normalised text. `loose` (OCR text): also a bare NNNN-25NN whose number
+        and year are an edition in the catalogue, since OCR often garbles the 'มอก.' before it."""
+        out = [self._make(ctx, source, n.original_slice(m.start(), m.end()), n.span_in_original(m.start(), m.end()),
+                          m.group(1), _canonical_part(m.group(2)), m.group(3)) for m in STANDARD_RE.finditer(n.text)]
+        if loose and not out:
+            for m in LOOSE_STANDARD_RE.finditer(n.text):
+                part = _canonical_part(m.group(2))
+                tis = f"{int(m.group(1))} เล่ม {part}" if part else str(int(m.group(1)))
+                if ctx.ref.catalogue.edition(tis, int(m.group(3))) is not None:
+                    out.append(self._make(ctx, source, m.group(0), None, m.group(1), part, m.group(3)))
         return out
 
     def _make(self, ctx, source, text, span, number, part, year) -> Evidence:
@@ -93,15 +105,21 @@ class LicenceNumberDetector(Detector):
     def detect(self, ctx: ListingContext) -> list[Evidence]:
         out, seen = [], set()
         for f, n in _fields(ctx):
-            for m in LICENCE_RE.finditer(n.text):
-                if not m.group(1) and not _LIC_KEYWORD.search(n.text, max(0, m.start() - 40), m.start()):
-                    continue  # a bare 1234-5/2432 is only a licence when a licence keyword is near
-                self._add(out, seen, f, n.original_slice(m.start(), m.end()), n.span_in_original(m.start(), m.end()), m)
+            out.extend(self.from_text(f, n, seen))
         for key, val in ctx.listing.attributes.items():
             if ATTR_LIC_KEY.search(normalize(key).text):
                 m = LICENCE_RE.search(normalize(val).text)
                 if m:
                     self._add(out, seen, "attributes", f"{key}: {val}", None, m)
+        return out
+
+    def from_text(self, source: str, n, seen: set | None = None) -> list[Evidence]:
+        """Licence numbers in one normalised text (listing text, OCR text or a QR payload)."""
+        out, seen = [], seen if seen is not None else set()
+        for m in LICENCE_RE.finditer(n.text):
+            if not m.group(1) and not _LIC_KEYWORD.search(n.text, max(0, m.start() - 40), m.start()):
+                continue  # a bare 1234-5/2432 is only a licence when a licence keyword is near
+            self._add(out, seen, source, n.original_slice(m.start(), m.end()), n.span_in_original(m.start(), m.end()), m)
         return out
 
     def _add(self, out, seen, source, text, span, m) -> None:

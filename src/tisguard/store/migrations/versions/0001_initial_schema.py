@@ -224,7 +224,7 @@ def upgrade() -> None:
     sa.Column('reasons', sa.JSON(), nullable=False),
     sa.Column('evidence', sa.JSON(), nullable=False),
     sa.Column('waterfall', sa.JSON(), nullable=False),
-    sa.Column('engine_version', sa.String(length=200), nullable=False),
+    sa.Column('engine_version', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('is_latest', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['listing_pk'], ['listings.id'], ),
