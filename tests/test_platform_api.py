@@ -64,6 +64,17 @@ def test_batch_size_limit(web):
     assert r.status_code == 413 and r.json()["detail"]["field"] == "listings"
 
 
+def test_every_platform_call_is_logged(web):
+    client, _, keys, db = web
+    from tisguard.store.tables import api_calls
+    client.get("/api/v1/notices", headers=bearer(keys["shopee"]))
+    client.get("/api/v1/listings/none", headers=bearer(keys["shopee"]))
+    client.app.state.call_log.flush()
+    with db.connect() as c:
+        rows = [(r.platform, r.path, r.status) for r in c.execute(select(api_calls).order_by(api_calls.c.id))]
+    assert rows[-2:] == [("shopee", "/api/v1/notices", 200), ("shopee", "/api/v1/listings/none", 404)]
+
+
 def test_cross_platform_isolation(web):
     client, _, keys, _ = web
     client.post("/api/v1/listings", json={"listings": [listing("shopee", "SECRET-1")]}, headers=bearer(keys["shopee"]))

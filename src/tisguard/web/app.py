@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from pathlib import Path
 
 from tisguard.config import Settings
+from tisguard.web.calllog import CallLog, CallLogMiddleware
 from tisguard.web.security import NotSignedIn, RateLimiter, Sessions, secret_key
 
 
@@ -65,17 +66,8 @@ def create_app(settings: Settings, rate: float | None = None, burst: int | None 
             return render(request, "error.html", status_code=exc.status_code, status=exc.status_code, detail=exc.detail)
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
 
-    @app.middleware("http")
-    async def _log_platform_calls(request: Request, call_next):
-        response = await call_next(request)
-        platform = getattr(request.state, "platform", None)
-        if platform:
-            from datetime import datetime, timezone
-
-            from tisguard.store.tables import api_calls
-            with db.begin() as conn:
-                conn.execute(api_calls.insert().values(platform=platform, method=request.method, path=request.url.path,
-                                                       status=response.status_code, at=datetime.now(timezone.utc)))
-        return response
+    state.call_log = CallLog(db)
+    app.add_middleware(CallLogMiddleware, log=state.call_log)
+    app.router.add_event_handler("shutdown", state.call_log.close)
 
     return app

@@ -155,7 +155,7 @@ def get_listing(listing_id: str, request: Request, platform: str = Depends(platf
 
 
 @router.post("/check", response_model=CheckResponse, summary="Pre-listing check of one unpublished listing (stores nothing unless store=true)")
-def check(raw: dict[str, Any], request: Request, platform: str = Depends(platform_caller),
+async def check(raw: dict[str, Any], request: Request, platform: str = Depends(platform_caller),
           store: bool = Query(False, description="also store the listing and its assessment")) -> dict:
     return run_check(request, raw, platform, store)
 

@@ -101,7 +101,7 @@ class RateLimiter:
             return (1 - tokens) / self.rate
 
 
-def platform_caller(request: Request) -> str:
+async def platform_caller(request: Request) -> str:
     """The platform behind `Authorization: Bearer KEY`; 401 without a valid key, 429 over its rate."""
     from tisguard.services.platforms import platform_for_key
 

@@ -1,0 +1,90 @@
+"""Pre-listing check latency: drives POST /api/v1/check over loopback with concurrent clients.
+
+Starts `tisguard serve` on a free port with a fresh data dir, then sends R requests/s (default 200)
+for D seconds (default 20) from C concurrent clients, and prints throughput and p50/p95/p99 latency.
+Usage: python benchmarks/bench_check.py [RATE] [SECONDS] [CLIENTS]
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+BIN = Path(sys.executable).parent / "tisguard"
+TITLES = ["ปลั๊กพ่วง 4 ช่อง 3 เมตร", "พาวเวอร์แบงค์ 20000mAh ชาร์จเร็ว", "หมวกกันน็อคเต็มใบ", "เสื้อยืด cotton 100%",
+          "ไดร์เป่าผม 2000W พับได้", "เคสโทรศัพท์ iPhone 15", "ของเล่นเด็ก ตัวต่อ 100 ชิ้น มอก.685 เล่ม 1-2562"]
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def _run(base: str, key: str, rate: float, seconds: float, clients: int) -> tuple[list[float], int]:
+    lat: list[float] = []
+    errors = 0
+    sem = asyncio.Semaphore(clients)
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {key}"}, limits=limits, timeout=5) as c:
+        async def one(i: int) -> None:
+            nonlocal errors
+            body = {"platform": "shopee", "listing_id": f"pre-{i}", "title": TITLES[i % len(TITLES)],
+                    "description": "สินค้าพร้อมส่ง รับประกัน 1 ปี", "price": 199, "seller": {"id": "s1", "country": "CN"}}
+            async with sem:
+                t = time.perf_counter()
+                r = await c.post("/api/v1/check", json=body)
+                lat.append(time.perf_counter() - t)
+                errors += r.status_code != 200
+        tasks, start, i = [], time.perf_counter(), 0
+        while (now := time.perf_counter() - start) < seconds:
+            due = int(now * rate)
+            while i < due:
+                tasks.append(asyncio.create_task(one(i)))
+                i += 1
+            await asyncio.sleep(0.002)
+        await asyncio.gather(*tasks)
+    return lat, errors
+
+
+def main() -> None:
+    rate = float(sys.argv[1]) if len(sys.argv) > 1 else 200
+    seconds = float(sys.argv[2]) if len(sys.argv) > 2 else 20
+    clients = int(sys.argv[3]) if len(sys.argv) > 3 else 32
+    with tempfile.TemporaryDirectory() as d:
+        env = {**os.environ, "TISGUARD_DATA": d, "TISGUARD_RATE_PER_S": "100000", "TISGUARD_RATE_BURST": "100000"}
+        key = subprocess.run([BIN, "platform", "add", "shopee"], env=env, capture_output=True, text=True, check=True).stdout.split()[-1]
+        port = _port()
+        server = subprocess.Popen([BIN, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(300):
+                try:
+                    httpx.get(base + "/", timeout=1)
+                    break
+                except httpx.HTTPError:
+                    time.sleep(0.1)
+            asyncio.run(_run(base, key, 20, 2, 4))   # warm-up
+            t = time.perf_counter()
+            lat, errors = asyncio.run(_run(base, key, rate, seconds, clients))
+            wall = time.perf_counter() - t
+        finally:
+            server.terminate()
+            server.wait(10)
+    q = statistics.quantiles(sorted(lat), n=100)
+    print(json.dumps({"offered_rps": rate, "achieved_rps": round(len(lat) / wall, 1), "requests": len(lat), "errors": errors,
+                      "p50_ms": round(q[49] * 1000, 1), "p95_ms": round(q[94] * 1000, 1), "p99_ms": round(q[98] * 1000, 1),
+                      "clients": clients, "seconds": seconds}))
+
+
+if __name__ == "__main__":
+    main()
