@@ -17,7 +17,7 @@ demo: $(STAMP)
 	$(BIN)/tisguard demo
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -p no:cacheprovider tests
+	bash scripts/test.sh
 
 evaluate: $(STAMP)
 	$(BIN)/tisguard evaluate datasets/dev/test.jsonl --registry datasets/dev/registry.csv

@@ -282,7 +282,8 @@ class SyntheticWorld:
             price = BASE_PRICE.get(tis_like, 300) * rng.uniform(0.05, 0.4)
         elif r < 0.6:
             tis_like = rng.choice(self.products)
-            acc = rng.choice(["กระเป๋าใส่", "เคสใส่", "ที่แขวน", "ที่วาง", "สติ๊กเกอร์ติด", "ซองใส่", "ฝาครอบ", "ผ้าคลุม"])
+            acc = rng.choice(["กระเป๋าใส่", "เคสใส่", "ที่แขวน", "ที่วาง", "สติ๊กเกอร์ติด", "ซองใส่", "ฝาครอบ", "ผ้าคลุม",
+                              "ชั้นวาง", "ที่อุด", "ขาแขวน", "ที่จัดเก็บ", "กระเป๋าจัดระเบียบ", "holder for", "case for"])
             name = f"{acc}{self._term(tis_like)}" if rng.random() < 0.6 else f"{acc} {self._term(tis_like)}"
             price = rng.uniform(29, 259)
         else:
