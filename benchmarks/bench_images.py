@@ -13,7 +13,7 @@ from tisguard.images.fetch import load_local  # noqa: E402
 
 
 def main() -> None:
-    root = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("datasets/images")
+    root = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[1] / "datasets/images"
     files = sorted(root.glob("*.png"))
     analyse(load_local(files[0]))   # load Tesseract's models once
     t = time.perf_counter()

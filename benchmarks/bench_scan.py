@@ -22,6 +22,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 from common import make_listings  # noqa: E402
 
 OUT = Path(__file__).parent / "out"
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def bench_engine(path: Path) -> tuple[float, dict, int]:
@@ -30,7 +31,7 @@ def bench_engine(path: Path) -> tuple[float, dict, int]:
     from tisguard.detect.evidence import dumps
     from tisguard.detect.reference import reference_from_files
 
-    engine = Engine(reference_from_files(Path("datasets/dev/registry.csv")))
+    engine = Engine(reference_from_files(ROOT / "datasets/dev/registry.csv"))
     engine.timings = {}
     gc.freeze()   # as `tisguard scan` does: the loaded model and lexicon are never garbage
     t0 = time.perf_counter()
@@ -85,7 +86,7 @@ def main() -> None:
     OUT.mkdir(exist_ok=True)
     path = make_listings(OUT / f"listings-{n}.jsonl", n)
     secs, timings, count = bench_engine(path)
-    base_secs, base_n = bench_baseline(path, Path("datasets/dev/train.jsonl"))
+    base_secs, base_n = bench_baseline(path, ROOT / "datasets/dev/train.jsonl")
     rate, base_rate = count / secs, base_n / base_secs
     print(f"listings: {count} (synthetic, with descriptions), one process, one core")
     print(f"tisguard scan text path:   {rate:,.0f} listings/s  ({secs:.1f} s)")

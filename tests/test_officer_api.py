@@ -162,7 +162,8 @@ def test_cases_admin_and_public_pages(web):
     assert "investigating" in page and "พบสินค้าเดียวกัน" in page
     assert client.post(case_url, data={"csrf": csrf, "status": "bogus"}).status_code == 422
     bad = client.post("/admin/standards", data={"csrf": csrf, "tis_number": "abc", "year_be": "99", "name_th": "", "source": ""})
-    assert "tis_number" in bad.text and "year_be" in bad.text and "source" in bad.text
+    errs = bad.text.split('id="admin-errors"')[1].split("</div></div>")[0] if 'id="admin-errors"' in bad.text else ""
+    assert all(f"<b>{f}</b>" in errs for f in ("tis_number", "year_be", "name_th", "source")), errs
     reg = "licence_no,licence_type,tis_number,tis_year,licensee,licensee_juristic_id,brands,status,issued_on\n" \
           "ท1-1/2432,ท,2432,2555,บริษัท ก จำกัด,,A,active,2020-01-01\nท2-1/2432,ท,2432,2555,x,,,weird,2020-01-01\n"
     up = client.post("/admin/registry", data={"csrf": csrf}, files={"file": ("reg.csv", reg.encode(), "text/csv")})
@@ -178,3 +179,24 @@ def test_english_switch_and_buddhist_dates(web):
     en = client.get("/queue?lang=en").text
     assert "Review queue" in en
     assert "Review queue" in client.get("/queue").text      # the choice sticks (cookie)
+
+
+def test_export_labels_from_decisions(web):
+    import json as _json
+
+    from helpers import cli
+
+    client = web[0]
+    sign_in(client, "officer", "officer-pass-123")
+    csrf = csrf_of(client)
+    items = client.get("/api/v1/queue", params={"per_page": 2}).json()["items"]
+    client.post(f"/api/v1/review/{items[0]['id']}/decision", json={"decision": "confirm", "legal_basis": "sec20"}, headers={"X-CSRF-Token": csrf})
+    client.post(f"/api/v1/review/{items[1]['id']}/decision", json={"decision": "dismiss", "reason": "false_positive"},
+                headers={"X-CSRF-Token": csrf})
+    r = cli("export-labels")
+    rows = [_json.loads(l) for l in r.stdout.splitlines() if l.startswith("{")]
+    by_id = {x["listing_id"]: x["label"] for x in rows}
+    assert by_id[items[0]["listing_id"]]["verdict"] in ("unverified", "non_compliant")
+    assert by_id[items[1]["listing_id"]] == {"verdict": "not_regulated", "tis": None, "reason": "officer dismissed: not regulated"}
+    from tisguard.spec.listing import validate_listing
+    assert all(validate_listing(x)[0] is not None for x in rows)     # the spec's labelled format

@@ -32,6 +32,32 @@ def _read_dates(path: Path) -> dict[tuple[str, int], dict]:
     return out
 
 
+def standard_row(tis_number: str, year_be, name_th: str, name_en: str | None, source: str,
+                 dates: dict | None = None) -> tuple[dict | None, list[tuple[str, str]]]:
+    """Validate one edition and shape it for the table; errors are (field, reason), all of them."""
+    errors: list[tuple[str, str]] = []
+    tis = None
+    try:
+        tis = canonical_tis(tis_number or "")
+    except ValueError as e:
+        errors.append(("tis_number", str(e)))
+    year_s = str(year_be or "").strip()
+    if not (year_s.isdigit() and 2480 <= int(year_s) <= 2700):
+        errors.append(("year_be", f"not a Buddhist-era year: {year_be!r}"))
+    if not (name_th or "").strip():
+        errors.append(("name_th", "empty"))
+    if not (source or "").strip():
+        errors.append(("source", "empty: every standard needs its source"))
+    if errors:
+        return None, errors
+    d = dates or {}
+    return {"tis_number": tis, "number": int(tis.split(" ")[0]), "part": tis.split(" ", 2)[2] if " " in tis else None,
+            "year_be": int(year_s), "name_th": name_th.strip(), "name_en": (name_en or "").strip() or None, "source": source.strip(),
+            "effective_date": d.get("effective_date_iso_derived") or None,
+            "effective_date_as_written": d.get("effective_date_as_written") or None,
+            "evidence_of_status": d.get("evidence_of_status") or None}, []
+
+
 def read_catalogue_csv(path: Path, dates_path: Path | None = None) -> tuple[list[dict], list[dict]]:
     """Parse the catalogue CSV; return (rows, errors) where each error names row and field."""
     dates = _read_dates(dates_path or path.with_name(path.stem + "_effective_dates.csv"))
@@ -41,33 +67,18 @@ def read_catalogue_csv(path: Path, dates_path: Path | None = None) -> tuple[list
         missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
         if missing:
             return [], [{"row": 1, "field": c, "reason": "column missing from header"} for c in missing]
-        for n, row in enumerate(reader, start=2):
+        for n, raw in enumerate(reader, start=2):
+            key = None
             try:
-                tis = canonical_tis(row["tis_number"])
-            except ValueError as e:
-                errors.append({"row": n, "field": "tis_number", "reason": str(e)})
-                continue
-            try:
-                year = int(str(row["year_be"]).strip())
-                if not 2480 <= year <= 2700:
-                    raise ValueError
-            except ValueError:
-                errors.append({"row": n, "field": "year_be", "reason": f"not a Buddhist-era year: {row['year_be']!r}"})
-                continue
-            if not (row.get("name_th") or "").strip():
-                errors.append({"row": n, "field": "name_th", "reason": "empty"})
-                continue
-            if not (row.get("source") or "").strip():
-                errors.append({"row": n, "field": "source", "reason": "empty: every standard needs its source"})
-                continue
-            d = dates.get((tis, year), {})
-            rows.append({
-                "tis_number": tis, "number": int(tis.split(" ")[0]), "part": tis.split(" ", 2)[2] if " " in tis else None,
-                "year_be": year, "name_th": row["name_th"].strip(), "name_en": (row.get("name_en") or "").strip() or None,
-                "source": row["source"].strip(), "effective_date": d.get("effective_date_iso_derived") or None,
-                "effective_date_as_written": d.get("effective_date_as_written") or None,
-                "evidence_of_status": d.get("evidence_of_status") or None,
-            })
+                key = (canonical_tis(raw["tis_number"]), int(raw["year_be"]))
+            except (ValueError, TypeError):
+                pass
+            row, errs = standard_row(raw["tis_number"], raw["year_be"], raw["name_th"], raw.get("name_en"), raw["source"],
+                                     dates.get(key, {}))
+            if errs:
+                errors.extend({"row": n, "field": f, "reason": r} for f, r in errs)
+            else:
+                rows.append(row)
     return rows, errors
 
 

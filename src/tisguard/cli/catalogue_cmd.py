@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from tisguard.cli.common import DataOpt, JsonOpt, emit_json, engine_for, fail, settings_for
+from tisguard.cli.common import DataOpt, JsonOpt, emit_json, engine_for, fail, report_import, settings_for
 
 app = typer.Typer(help="The mandatory-standards catalogue (administrators)")
 
@@ -20,13 +20,7 @@ def import_(file: Annotated[Optional[Path], typer.Argument(help="catalogue CSV (
     if not path.exists():
         fail(f"{path}: no such file")
     rows, errors = read_catalogue_csv(path)
-    for e in errors:
-        typer.echo(f"row {e['row']} field {e['field']}: {e['reason']}", err=True)
-    result = upsert_standards(engine_for(settings_for(data)), rows)
-    result["rejected"] = len(errors)
-    typer.echo(f"standards: {result['added']} added, {result['updated']} updated, {len(errors)} rejected", err=json_out)
-    if json_out:
-        emit_json(result)
+    report_import("standards", upsert_standards(engine_for(settings_for(data)), rows), errors, json_out)
 
 
 @app.command("list")
@@ -48,19 +42,13 @@ def add(tis_number: str, year_be: int, name_th: Annotated[str, typer.Option(help
         source: Annotated[str, typer.Option(help="where this fact comes from (URL)")],
         name_en: Annotated[Optional[str], typer.Option()] = None, data: DataOpt = None) -> None:
     """Add (or edit) one edition of a standard; the source is required."""
-    from tisguard.catalogue.store import upsert_standards
-    from tisguard.catalogue.tis_number import canonical_tis
+    from tisguard.catalogue.store import standard_row, upsert_standards
 
-    try:
-        tis = canonical_tis(tis_number)
-    except ValueError as e:
-        fail(str(e))
-    if not source.strip():
-        fail("--source must name where this standard comes from")
-    row = {"tis_number": tis, "number": int(tis.split()[0]), "part": tis.split(" ", 2)[2] if " " in tis else None,
-           "year_be": year_be, "name_th": name_th, "name_en": name_en, "source": source}
+    row, errors = standard_row(tis_number, year_be, name_th, name_en, source)
+    if errors:
+        fail("; ".join(f"{f}: {r}" for f, r in errors))
     result = upsert_standards(engine_for(settings_for(data)), [row])
-    typer.echo(f"มอก. {tis}-{year_be}: {'added' if result['added'] else 'updated'}")
+    typer.echo(f"มอก. {row['tis_number']}-{year_be}: {'added' if result['added'] else 'updated'}")
 
 
 @app.command("retire")

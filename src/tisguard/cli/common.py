@@ -29,6 +29,16 @@ def emit_json(obj: dict) -> None:
     sys.stdout.flush()
 
 
+def report_import(what: str, result: dict, errors: list[dict], json_out: bool) -> None:
+    """Print each rejected row (row, field, reason) and the counts; with --json the counts as JSON."""
+    for e in errors:
+        typer.echo(f"row {e['row']} field {e['field']}: {e['reason']}", err=True)
+    result = {**result, "rejected": len(errors)}
+    typer.echo(f"{what}: {result['added']} added, {result['updated']} updated, {len(errors)} rejected", err=json_out)
+    if json_out:
+        emit_json(result)
+
+
 def fail(message: str, code: int = 2) -> None:
     typer.secho(message, err=True, fg="red")
     raise typer.Exit(code)

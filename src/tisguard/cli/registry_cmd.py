@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from tisguard.cli.common import DataOpt, JsonOpt, emit_json, engine_for, fail, settings_for
+from tisguard.cli.common import DataOpt, JsonOpt, emit_json, engine_for, fail, report_import, settings_for
 
 app = typer.Typer(help="The TISI licence registry")
 
@@ -22,13 +22,7 @@ def import_(file: Annotated[Path, typer.Argument(help="registry CSV in the spec'
         rows, errors = read_registry_csv(file)
     except UnicodeDecodeError as e:
         fail(f"{file}: not UTF-8 ({e})")
-    for e in errors:
-        typer.echo(f"row {e['row']} field {e['field']}: {e['reason']}", err=True)
-    result = import_registry(engine_for(settings_for(data)), rows)
-    result["rejected"] = len(errors)
-    typer.echo(f"licences: {result['added']} added, {result['updated']} updated, {len(errors)} rejected", err=json_out)
-    if json_out:
-        emit_json(result)
+    report_import("licences", import_registry(engine_for(settings_for(data)), rows), errors, json_out)
 
 
 @app.command("lookup")

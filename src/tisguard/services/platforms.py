@@ -38,26 +38,31 @@ def add_platform(db: Engine, name: str, actor: str = "cli") -> str:
     return key
 
 
+def _platform_pk(conn, name: str) -> int:
+    row = conn.execute(select(platforms.c.id).where(platforms.c.name == name)).first()
+    if row is None:
+        raise PlatformError(f"no platform {name!r}")
+    return row.id
+
+
+def _revoke(conn, platform_pk: int) -> int:
+    return conn.execute(update(api_keys).where(api_keys.c.platform_pk == platform_pk, api_keys.c.revoked_at.is_(None))
+                        .values(revoked_at=datetime.now(timezone.utc))).rowcount
+
+
 def rotate_key(db: Engine, name: str, actor: str = "cli") -> str:
     """Revoke every current key of the platform and issue a new one."""
     with db.begin() as conn:
-        row = conn.execute(select(platforms.c.id).where(platforms.c.name == name)).first()
-        if row is None:
-            raise PlatformError(f"no platform {name!r}")
-        conn.execute(update(api_keys).where(api_keys.c.platform_pk == row.id, api_keys.c.revoked_at.is_(None))
-                     .values(revoked_at=datetime.now(timezone.utc)))
-        key = _issue(conn, row.id, name)
+        pk = _platform_pk(conn, name)
+        _revoke(conn, pk)
+        key = _issue(conn, pk, name)
         audit.record(conn, actor, "platform.key_rotated", name)
     return key
 
 
 def revoke_keys(db: Engine, name: str, actor: str = "cli") -> int:
     with db.begin() as conn:
-        row = conn.execute(select(platforms.c.id).where(platforms.c.name == name)).first()
-        if row is None:
-            raise PlatformError(f"no platform {name!r}")
-        n = conn.execute(update(api_keys).where(api_keys.c.platform_pk == row.id, api_keys.c.revoked_at.is_(None))
-                         .values(revoked_at=datetime.now(timezone.utc))).rowcount
+        n = _revoke(conn, _platform_pk(conn, name))
         audit.record(conn, actor, "platform.keys_revoked", name, {"count": n})
     return n
 

@@ -7,8 +7,7 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
-from tisguard.catalogue.store import load_catalogue, set_status, upsert_standards
-from tisguard.catalogue.tis_number import canonical_tis
+from tisguard.catalogue.store import load_catalogue, set_status, standard_row, upsert_standards
 from tisguard.registry.store import import_registry, read_registry_csv
 from tisguard.services import audit
 from tisguard.web.render import render
@@ -23,6 +22,13 @@ def _page(request: Request, **ctx):
     return render(request, "admin.html", editions=eds, **ctx)
 
 
+def _changed(request: Request, user: dict, action: str, subject: str | None, detail: dict | None = None) -> None:
+    """Audit an administrative change and reload the engine's reference data."""
+    with request.app.state.db.begin() as conn:
+        audit.record(conn, user["username"], action, subject, detail)
+    request.app.state.reload_reference()
+
+
 @router.get("")
 def admin_home(request: Request, user: dict = Depends(require("admin"))):
     return _page(request)
@@ -32,25 +38,12 @@ def admin_home(request: Request, user: dict = Depends(require("admin"))):
 async def add_standard(request: Request, user: dict = Depends(require("admin"))):
     await check_csrf(request, user)
     form = await request.form()
-    errors = []
-    try:
-        tis = canonical_tis(str(form.get("tis_number") or ""))
-    except ValueError as e:
-        errors.append({"row": 1, "field": "tis_number", "reason": str(e)})
-    year = str(form.get("year_be") or "")
-    if not (year.isdigit() and 2480 <= int(year) <= 2700):
-        errors.append({"row": 1, "field": "year_be", "reason": "a Buddhist-era year such as 2555"})
-    for f in ("name_th", "source"):
-        if not str(form.get(f) or "").strip():
-            errors.append({"row": 1, "field": f, "reason": "required"})
-    if errors:
-        return _page(request, errors=errors)
-    row = {"tis_number": tis, "number": int(tis.split()[0]), "part": tis.split(" ", 2)[2] if " " in tis else None, "year_be": int(year),
-           "name_th": str(form["name_th"]).strip(), "name_en": str(form.get("name_en") or "").strip() or None, "source": str(form["source"]).strip()}
+    row, errs = standard_row(str(form.get("tis_number") or ""), form.get("year_be"), str(form.get("name_th") or ""),
+                             str(form.get("name_en") or ""), str(form.get("source") or ""))
+    if errs:
+        return _page(request, errors=[{"row": 1, "field": f, "reason": r} for f, r in errs])
     upsert_standards(request.app.state.db, [row])
-    with request.app.state.db.begin() as conn:
-        audit.record(conn, user["username"], "catalogue.add", f"{tis}-{year}")
-    request.app.state.reload_reference()
+    _changed(request, user, "catalogue.add", f"{row['tis_number']}-{row['year_be']}")
     return RedirectResponse("/admin", 303)
 
 
@@ -58,10 +51,14 @@ async def add_standard(request: Request, user: dict = Depends(require("admin")))
 async def retire_standard(request: Request, user: dict = Depends(require("admin"))):
     await check_csrf(request, user)
     form = await request.form()
-    ok = set_status(request.app.state.db, str(form.get("tis_number")), int(form.get("year_be") or 0), "retired")
-    with request.app.state.db.begin() as conn:
-        audit.record(conn, user["username"], "catalogue.retire", f"{form.get('tis_number')}-{form.get('year_be')}", {"found": ok})
-    request.app.state.reload_reference()
+    year = str(form.get("year_be") or "")
+    try:
+        ok = year.isdigit() and set_status(request.app.state.db, str(form.get("tis_number")), int(year), "retired")
+    except ValueError as e:
+        return _page(request, errors=[{"row": 1, "field": "tis_number", "reason": str(e)}])
+    if not ok:
+        return _page(request, errors=[{"row": 1, "field": "tis_number", "reason": "no such edition in the catalogue"}])
+    _changed(request, user, "catalogue.retire", f"{form.get('tis_number')}-{year}")
     return RedirectResponse("/admin", 303)
 
 
@@ -80,7 +77,5 @@ async def upload_registry(request: Request, user: dict = Depends(require("admin"
         except UnicodeDecodeError:
             return _page(request, errors=[{"row": 0, "field": "file", "reason": "not UTF-8"}])
     result = import_registry(request.app.state.db, rows)
-    with request.app.state.db.begin() as conn:
-        audit.record(conn, user["username"], "registry.import", upload.filename, {**result, "rejected": len(errors)})
-    request.app.state.reload_reference()
+    _changed(request, user, "registry.import", upload.filename, {**result, "rejected": len(errors)})
     return _page(request, errors=errors, imported=result)

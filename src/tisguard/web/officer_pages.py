@@ -25,6 +25,13 @@ from tisguard.web.security import MAX_ID, SESSION_COOKIE, SESSION_MAX_AGE, check
 router = APIRouter(include_in_schema=False)
 
 
+def found(obj, what: str):
+    """The object, or a 404 that names what was not found."""
+    if obj is None:
+        raise HTTPException(404, detail={"field": "pk", "message": f"no such {what}"})
+    return obj
+
+
 @router.get("/")
 def home(request: Request):
     try:
@@ -61,9 +68,7 @@ def queue_page(request: Request, user: dict = Depends(current_user), platform: s
 
 @router.get("/listings/{pk}")
 def listing_page(pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: Request, user: dict = Depends(current_user)):
-    d = listing_detail(request.app.state.db, pk)
-    if d is None:
-        raise HTTPException(404, detail={"field": "pk", "message": "no such listing"})
+    d = found(listing_detail(request.app.state.db, pk), "listing")
     ev = d["assessment"]["evidence"] if d["assessment"] else []
     return render(request, "listing.html", d=d, title_runs=highlight_spans(d["title"], ev, "title"),
                   desc_runs=highlight_spans(d["description"], ev, "description"), legal_bases=dec_svc.LEGAL_BASES,
@@ -125,9 +130,7 @@ async def create_notice_page(request: Request, user: dict = Depends(current_user
 
 @router.get("/notices/{pk}")
 def notice_page(pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: Request, user: dict = Depends(current_user)):
-    n = notice_svc.get_notice(request.app.state.db, pk)
-    if n is None:
-        raise HTTPException(404, detail={"field": "pk", "message": "no such notice"})
+    n = found(notice_svc.get_notice(request.app.state.db, pk), "notice")
     return render(request, "notice.html", n=n, legal_bases=dec_svc.LEGAL_BASES)
 
 
@@ -151,9 +154,7 @@ async def send_notice_page(pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: R
 
 @router.get("/notices/{pk}/notice.pdf")
 def notice_pdf_page(pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: Request, user: dict = Depends(current_user)):
-    n = notice_svc.get_notice(request.app.state.db, pk)
-    if n is None:
-        raise HTTPException(404, detail={"field": "pk", "message": "no such notice"})
+    n = found(notice_svc.get_notice(request.app.state.db, pk), "notice")
     return Response(notice_pdf(n), media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="notice-{pk}.pdf"'})
 
 
@@ -177,9 +178,7 @@ async def create_case_page(request: Request, user: dict = Depends(current_user))
 
 @router.get("/cases/{pk}")
 def case_page(pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: Request, user: dict = Depends(current_user)):
-    c = case_svc.get_case(request.app.state.db, pk)
-    if c is None:
-        raise HTTPException(404, detail={"field": "pk", "message": "no such case"})
+    c = found(case_svc.get_case(request.app.state.db, pk), "case")
     return render(request, "case.html", c=c, statuses=case_svc.STATUSES)
 
 
