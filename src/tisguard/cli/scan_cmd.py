@@ -83,3 +83,19 @@ def scan(file: Annotated[Optional[Path], typer.Argument(help="listings file; omi
                f"rejected {rejected[0]}", err=True)
     if json_out:
         emit_json(summary)
+
+
+def spark_scan(file: Annotated[Path, typer.Argument(help="listings, JSON Lines")], out: Annotated[Path, typer.Option("--out", help="output folder (Spark part files)")],
+               registry: RegistryOpt = None, master: Annotated[str, typer.Option(help="Spark master URL")] = "local[2]",
+               partitions: Annotated[Optional[int], typer.Option(help="input partitions")] = None, json_out: JsonOpt = False) -> None:
+    """Scan on Apache Spark (PySpark): the same engine per partition; one JSON line per listing."""
+    from tisguard.scan.spark_scan import spark_scan as run
+
+    if not file.exists():
+        fail(f"{file}: no such file")
+    if out.exists():
+        fail(f"{out}: already exists (Spark writes a new folder)")
+    result = run(file, registry, out, master, partitions)
+    typer.echo(f"assessed {result['assessed']}, rejected {result['rejected']} in {result['partitions']} partitions → {result['out']}", err=json_out)
+    if json_out:
+        emit_json(result)
