@@ -94,3 +94,55 @@ def test_every_flag_has_evidence_and_thai_reason(engine):
     assert a.reasons and all(r["th"] for r in a.reasons)
     assert all(e.detector and e.version for e in a.evidence)
     assert "model=" in a.engine_version and "category@" in a.engine_version
+
+
+CONTEXT_ROWS = [
+    # (seller, price, title, expected context signals)
+    ({"id": "a", "country": "CN"}, 250, "ปลั๊กพ่วง 4 ช่อง", {"cross_border"}),
+    ({"id": "b", "country": "TH", "dbd_registered": False}, 250, "ปลั๊กพ่วง 4 ช่อง", {"seller_not_dbd"}),
+    ({"id": "c", "country": "TH", "dbd_registered": True}, 20, "ปลั๊กพ่วง 4 ช่อง", {"price_low"}),
+    ({"id": "d", "country": "TH"}, 250, "ปลั๊กพ่วง 4 ช่อง", set()),
+    ({"id": "e", "country": "CN", "dbd_registered": False}, 5, "เสื้อยืด cotton", {"cross_border"}),   # price/DBD only matter for regulated goods
+]
+
+
+@pytest.mark.parametrize("seller,price,title,expected", CONTEXT_ROWS)
+def test_context_detectors(engine, seller, price, title, expected):
+    a = engine.assess(L(title, seller=seller, price=price))
+    found = {e.signal for e in a.evidence} & {"cross_border", "price_low", "seller_not_dbd", "seller_past_violations"}
+    assert found == expected
+
+
+def test_seller_history_detector(reference):
+    from tisguard.detect.context import Reference
+    from tisguard.detect.engine import Engine
+
+    ref = Reference(reference.catalogue, reference.registry, reference.lexicon, reference.model, seller_violations={("shopee", "bad"): 2})
+    a = Engine(ref).assess(L("ปลั๊กพ่วง 4 ช่อง", seller={"id": "bad", "country": "TH"}))
+    step = next(s for s in a.waterfall if s["step"] == "seller_past_violations")
+    assert step["weight"] == pytest.approx(2 * 0.6)
+
+
+BRAND_FIT_ROWS = [
+    # (listing brand, seller name, title extra, expected)
+    ("{brand}", None, "", "fit"),
+    ("{brand_lower}", None, "", "fit"),
+    ("", None, "", "unknown"),
+    ("ไม่มียี่ห้อ", None, "", "unknown"),
+    ("", None, " {brand}", "fit"),                        # registered brand named in the title
+    ("SomethingElse", "{licensee_en}", "", "fit"),        # the seller is the licensee (legal form stripped)
+    ("SomethingElse", "ร้านอื่น", "", "mismatch"),
+]
+
+
+@pytest.mark.parametrize("brand,seller_name,extra,expected", BRAND_FIT_ROWS)
+def test_licence_brand_fit(reference, dev_registry, brand, seller_name, extra, expected):
+    from tisguard.detect.context import ListingContext
+    from tisguard.detect.detectors.licence_check import brand_fit
+    from tisguard.registry.model import clean_company_name
+
+    lic = next(l for l in dev_registry.licences if l.status == "active" and l.brands and "Co., Ltd." in l.licensee)
+    fill = {"brand": lic.brands[0], "brand_lower": lic.brands[0].lower(), "licensee_en": clean_company_name(lic.licensee) + " Co., Ltd."}
+    seller = {"id": "s", **({"name": seller_name.format(**fill)} if seller_name else {})}
+    ctx = ListingContext(L("ปลั๊กพ่วง" + extra.format(**fill), brand=brand.format(**fill) or None, seller=seller), reference)
+    assert brand_fit(ctx, lic)[0] == expected

@@ -200,3 +200,12 @@ def test_export_labels_from_decisions(web):
     assert by_id[items[1]["listing_id"]] == {"verdict": "not_regulated", "tis": None, "reason": "officer dismissed: not regulated"}
     from tisguard.spec.listing import validate_listing
     assert all(validate_listing(x)[0] is not None for x in rows)     # the spec's labelled format
+
+
+def test_logout_ends_the_session(web):
+    client = web[0]
+    sign_in(client, "officer", "officer-pass-123")
+    assert client.get("/api/v1/queue").status_code == 200
+    r = client.post("/logout", follow_redirects=False)
+    assert r.status_code == 303
+    assert client.get("/api/v1/queue").status_code == 401
