@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from typing import NamedTuple
 from importlib import resources
 from pathlib import Path
 
@@ -12,8 +12,7 @@ import ahocorasick
 _LATIN = set("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
-@dataclass(frozen=True)
-class LexHit:
+class LexHit(NamedTuple):
     kind: str        # term | exclude | accessory
     tis: str | None
     term: str
