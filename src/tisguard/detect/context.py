@@ -41,7 +41,7 @@ class ListingContext:
         """Normalised text of 'title', 'description' or 'platform_category'."""
         n = self._norm.get(fieldname)
         if n is None:
-            n = self._norm[fieldname] = normalize(getattr(self.listing, fieldname) or "")
+            n = self._norm[fieldname] = normalize(getattr(self.listing, fieldname) or "", fold_repeats=fieldname != "description")
         return n
 
     def found(self, signal: str) -> list["Evidence"]:

@@ -16,14 +16,15 @@ from dataclasses import dataclass
 
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 SARA_AM = "\u0e33"  # NFKC would split ำ into ํ + า; Thai text keeps it whole
-_SPECIAL = re.compile(
-    r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});"            # HTML entity
-    "|[\u200b-\u200f\u2060-\u206f\ufeff\ufe0f]+"                    # zero-width and invisible marks
-    "|[\U0001F000-\U0001FFFF\u2600-\u27bf\u2b00-\u2bff]+"           # emoji and pictographs
-    "|[\uff00-\uffef\u3000\u2000-\u200a\u00a0\u2010-\u2015\u2212]+"  # full-width forms, odd spaces and dashes
-    r"|([^\W\d_])\1{2,}")                                          # a letter repeated 3+ times
+_INVISIBLE_CHARS = "\u200b-\u200f\u2060-\u206f\ufeff\ufe0f"
+_EMOJI_CHARS = "\U0001F000-\U0001FFFF\u2600-\u27bf\u2b00-\u2bff"
+_WIDE_CHARS = "\uff00-\uffef\u3000\u2000-\u200a\u00a0\u2010-\u2015\u2212"
+# One character class finds every place that may change (a single class scans ~5× faster than alternatives).
+_SPECIAL_RUN = re.compile(f"[&{_INVISIBLE_CHARS}{_EMOJI_CHARS}{_WIDE_CHARS}]+")
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
+_RUN = re.compile(r"([^\W\d_])\1{2,}")                           # a letter repeated 3+ times
+_DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"})
 _THAI_DIGIT = re.compile("[๐-๙]")
-_INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u206f\ufeff\ufe0f]")
 
 
 def _is_emoji(ch: str) -> bool:
@@ -58,18 +59,34 @@ class NormText:
         return self.original[a:b]
 
 
-def _replacement(m: re.Match) -> str:
-    s = m.group(0)
-    if s[0] == "&":
-        return unicodedata.normalize("NFKC", html.unescape(s))
-    if _INVISIBLE.match(s):
-        return ""
-    if _is_emoji(s[0]):
-        return " "
-    if m.group(1):
-        return s[0]
-    return unicodedata.normalize("NFKC", s).replace("\u2010", "-").replace("\u2011", "-").replace("\u2012", "-") \
-        .replace("\u2013", "-").replace("\u2014", "-").replace("\u2015", "-").replace("\u2212", "-")
+def _special_pieces(text: str, start: int, end: int):
+    """(replacement, original start, original length) for one run of special characters; may run past
+    `end` when an HTML entity continues beyond the run (returns the position reached)."""
+    i, out = start, []
+    while i < end:
+        ch = text[i]
+        if ch == "&":
+            m = _ENTITY.match(text, i)
+            dec = html.unescape(m.group(0)) if m else ch
+            if m and dec != m.group(0):
+                out.append((unicodedata.normalize("NFKC", dec), i, m.end() - i))
+                i = m.end()
+            else:
+                out.append(("&", i, 1))
+                i += 1
+        elif "\u200b" <= ch <= "\u200f" or "\u2060" <= ch <= "\u206f" or ch in "\ufeff\ufe0f":
+            out.append(("", i, 1))
+            i += 1
+        elif _is_emoji(ch):
+            j = i + 1
+            while j < end and _is_emoji(text[j]):
+                j += 1
+            out.append((" ", i, j - i))
+            i = j
+        else:
+            out.append((unicodedata.normalize("NFKC", ch).translate(_DASHES), i, 1))
+            i += 1
+    return out, i
 
 
 def _nfkc_plain(s: str) -> str:
@@ -83,11 +100,20 @@ def _digits(s: str) -> str:
     return s.translate(THAI_DIGITS) if _THAI_DIGIT.search(s) else s
 
 
-def normalize(text: str | None) -> NormText:
+def normalize(text: str | None, fold_repeats: bool = True) -> NormText:
+    """Normalise text for matching. `fold_repeats` folds 'ดีมากกกก' to 'ดีมาก' (titles need it for the
+    lexicon; descriptions, searched only for marks and numbers, do not)."""
     if not text:
         return NormText("", "")
-    if _SPECIAL.search(text) is None and unicodedata.is_normalized("NFKC", text.replace(SARA_AM, "")):
+    events = [(m.start(), m.end(), 0) for m in _SPECIAL_RUN.finditer(text)]
+    if fold_repeats:
+        runs = [(m.start(), m.end(), 1) for m in _RUN.finditer(text)]
+        if runs:
+            events = sorted(events + runs)
+    nfkc_ok = unicodedata.is_normalized("NFKC", text.replace(SARA_AM, ""))
+    if not events and nfkc_ok:
         return NormText(text, _digits(text).lower())
+    plain_needs_nfkc = not nfkc_ok and not unicodedata.is_normalized("NFKC", _SPECIAL_RUN.sub("", text).replace(SARA_AM, ""))
     out: list[str] = []
     pieces: list[tuple[int, int, int, bool]] = []
     pos = n = 0
@@ -99,12 +125,21 @@ def normalize(text: str | None) -> NormText:
             out.append(chunk)
             n += len(chunk)
 
-    for m in _SPECIAL.finditer(text):
-        if m.start() > pos:
-            plain = text[pos:m.start()]
-            add(_nfkc_plain(plain), pos, len(plain))
-        add(_replacement(m), m.start(), m.end() - m.start())
-        pos = m.end()
-    if pos < len(text):
-        add(_nfkc_plain(text[pos:]), pos, len(text) - pos)
+    def add_plain(a: int, b: int) -> None:
+        if b > a:
+            plain = text[a:b]
+            add(_nfkc_plain(plain) if plain_needs_nfkc else plain, a, b - a)
+
+    for a, b, kind in events:
+        if a < pos:
+            continue           # already consumed (an entity ran on, or overlapping matches)
+        add_plain(pos, a)
+        if kind:
+            add(text[a], a, b - a)
+            pos = b
+        else:
+            parts, pos = _special_pieces(text, a, b)
+            for chunk, o, ln in parts:
+                add(chunk, o, ln)
+    add_plain(pos, len(text))
     return NormText(text, _digits("".join(out)).lower(), tuple(pieces))
