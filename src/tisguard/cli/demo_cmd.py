@@ -20,6 +20,7 @@ def demo(data: DataOpt = None, n: Annotated[int, typer.Option(help="synthetic de
     from tisguard.detect.lexicon import Lexicon
     from tisguard.detect.reference import reference_from_store
     from tisguard.registry.store import import_registry, read_registry_csv
+    from tisguard.images.analyze import ImageAnalyzer
     from tisguard.scan.store_scan import scan_file_into_store
 
     settings = settings_for(data)
@@ -32,9 +33,12 @@ def demo(data: DataOpt = None, n: Annotated[int, typer.Option(help="synthetic de
     rows, errors = read_registry_csv(demo_dir / "registry.csv")
     reg = import_registry(db, rows)
     typer.echo(f"registry (synthetic): {reg['added']} added, {reg['updated']} updated")
-    listings = (dict(r, label=None) for r in world.listings(n))
-    write_jsonl(demo_dir / "listings.jsonl", ({k: v for k, v in r.items() if k != "label"} for r in listings))
-    engine = Engine(reference_from_store(db, None, settings.models_dir), load_config())
+    records = [r for r in world.listings(n)]
+    with_photos = add_label_photos(records, world, demo_dir)
+    write_jsonl(demo_dir / "listings.jsonl", ({k: v for k, v in r.items() if k != "label"} for r in records))
+    ref = reference_from_store(db, None, settings.models_dir)
+    ref.images = ImageAnalyzer(demo_dir, settings.data_dir / "image-cache")
+    engine = Engine(ref, load_config())
     counts: dict[str, int] = {}
 
     def count(a) -> None:
@@ -42,9 +46,38 @@ def demo(data: DataOpt = None, n: Annotated[int, typer.Option(help="synthetic de
 
     summary = scan_file_into_store(db, settings, engine, demo_dir / "listings.jsonl", count, lambda _n: None)
     typer.echo(f"listings (synthetic): read {summary['read']}, stored {summary['stored']}, updated {summary['updated']}, "
-               f"rejected {summary['rejected']}")
+               f"rejected {summary['rejected']}; {with_photos} show their licence only in a label photo")
     typer.echo("verdicts: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     after_scan(settings, db, serve, port)
+
+
+def add_label_photos(records: list[dict], world, demo_dir, k: int = 8) -> int:
+    """Give a few regulated demo listings a synthetic label photo (TIS mark, standard, licence, QR) instead of
+    licence text, so the demo shows image evidence; half show a registry licence, half a fake QR page."""
+    import random
+
+    from tisguard.images.synthetic import label_image
+
+    rng = random.Random(DEMO_SEED)
+    (demo_dir / "images").mkdir(parents=True, exist_ok=True)
+    done = 0
+    for r in records:
+        lab = r.get("label") or {}
+        lics = [e for e in world.by_tis.get(lab.get("tis"), []) if e.status == "active"]
+        if lab.get("reason") != "no_mark" or not lics or done >= k:
+            continue
+        lic = rng.choice(lics)
+        genuine = done % 2 == 0
+        spec = {"product": r["title"][:28], "mark": True, "standard": f"{lic.tis}-{lic.year}",
+                "licence": lic.licence_no if genuine else None,
+                "qr": None if genuine else f"https://tisi-verify.example.invalid/check?no={lic.licence_no}"}
+        name = f"images/{r['listing_id']}.png"
+        label_image(rng, spec, "clean").save(demo_dir / name)
+        r["images"] = [{"path": name}]
+        if genuine:
+            r["brand"] = lic.brands[0]
+        done += 1
+    return done
 
 
 def after_scan(settings, db, serve: bool, port: int) -> None:

@@ -20,7 +20,7 @@ from tisguard.services.notice_pdf import notice_pdf
 from tisguard.services.review import QueueFilter, highlight_spans, listing_detail, queue
 from tisguard.services.users import authenticate
 from tisguard.web.render import render
-from tisguard.web.security import MAX_ID, SESSION_COOKIE, SESSION_MAX_AGE, check_csrf, current_user, require
+from tisguard.web.security import MAX_ID, SESSION_COOKIE, NotSignedIn, SESSION_MAX_AGE, check_csrf, current_user, require
 
 router = APIRouter(include_in_schema=False)
 
@@ -36,7 +36,7 @@ def found(obj, what: str):
 def home(request: Request):
     try:
         current_user(request)
-    except Exception:
+    except NotSignedIn:
         return render(request, "login.html")
     return RedirectResponse("/queue", 303)
 
