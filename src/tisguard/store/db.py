@@ -4,6 +4,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+import orjson
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -43,7 +44,9 @@ def migrate(engine: Engine) -> None:
 
 @lru_cache(maxsize=8)
 def get_engine(url: str) -> Engine:
-    kwargs = {"future": True}
+    # JSON columns are written often (attributes, evidence, waterfalls): orjson, UTF-8 kept as is.
+    kwargs = {"future": True, "json_serializer": lambda o: orjson.dumps(o, option=orjson.OPT_NON_STR_KEYS, default=str).decode("utf-8"),
+              "json_deserializer": orjson.loads}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     else:
