@@ -67,3 +67,17 @@ def test_train_writes_a_model_that_loads_without_pickle(tmp_path):
     assert m.version == r["version"] and "none" in m.classes
     p = m.predict_proba_keys([" ปลั๊กพ่วง"])
     assert abs(float(p.sum()) - 1) < 1e-5
+
+
+def test_scan_uses_the_stores_registry_when_none_is_given(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)                      # the default data dir is ./tisguard-data
+    monkeypatch.delenv("TISGUARD_DATA", raising=False)
+    monkeypatch.delenv("TISGUARD_DATABASE_URL", raising=False)
+    assert cli("registry", "import", DEV / "registry.csv").exit_code == 0
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join((DEV / "test.jsonl").read_text(encoding="utf-8").splitlines()[:200]) + "\n", encoding="utf-8")
+    with_file = cli_json("scan", src, "--registry", DEV / "registry.csv", "--out", tmp_path / "a.jsonl")
+    from_store = cli_json("scan", src, "--out", tmp_path / "b.jsonl")
+    assert from_store["verdicts"] == with_file["verdicts"] and from_store["verdicts"].get("compliant", 0) > 0
+    f = cli_json("evaluate", src, "--data", tmp_path / "tisguard-data")
+    assert f["n"] == 200 and f["verdict_accuracy"] > 0.9

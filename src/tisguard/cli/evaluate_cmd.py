@@ -5,12 +5,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from tisguard.cli.common import JsonOpt, emit_json, fail
+from tisguard.cli.common import DataOpt, JsonOpt, emit_json, fail
 from tisguard.cli.scan_cmd import ConfigOpt, RegistryOpt, build_engine
 
 
 def evaluate(labelled: Annotated[Path, typer.Argument(help="labelled listings (listing-v1 + label)")],
-             registry: RegistryOpt = None, config: ConfigOpt = None, json_out: JsonOpt = False,
+             registry: RegistryOpt = None, config: ConfigOpt = None, json_out: JsonOpt = False, data: DataOpt = None,
              worst: Annotated[int, typer.Option(help="how many worst errors to print")] = 20,
              images: Annotated[Optional[Path], typer.Option(help="labelled image set (manifest.jsonl) for image-path figures")] = None) -> None:
     """Score a labelled file and print accuracy figures (and image figures with --images)."""
@@ -19,7 +19,7 @@ def evaluate(labelled: Annotated[Path, typer.Argument(help="labelled listings (l
 
     if not labelled.exists():
         fail(f"{labelled}: no such file")
-    engine, _, _ = build_engine(registry, config, None, False)
+    engine, _, _ = build_engine(registry, config, data, data is not None)
     ev = Evaluation()
     skipped = 0
     for listing in valid_listings(labelled):

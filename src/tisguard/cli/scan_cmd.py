@@ -29,6 +29,10 @@ def build_engine(registry: Path | None, config: Path | None, data: Path | None, 
         ref = reference_from_store(db, registry, settings.models_dir)
     else:
         db, ref = None, reference_from_files(registry)
+        if registry is None:   # no registry file: read the default store's registry, if it holds one (read-only)
+            from tisguard.registry.store import load_registry
+
+            ref.registry = load_registry(engine_for(settings_for(None)))
     if images:
         from tisguard.images.analyze import ImageAnalyzer
         ref.images = ImageAnalyzer(image_root, settings.data_dir / "image-cache" if settings else None)
