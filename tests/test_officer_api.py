@@ -50,6 +50,7 @@ def test_queue_filters_and_pagination(web):
     assert pr == sorted(pr, reverse=True)
     p2 = client.get("/api/v1/queue", params={"per_page": 5, "page": 2}).json()
     assert {i["id"] for i in p2["items"]}.isdisjoint({i["id"] for i in q["items"]})
+    assert client.get("/api/v1/queue", params={"since": "2026-01-01"}).status_code == 200
     only = client.get("/api/v1/queue", params={"verdict": "unverified"}).json()
     assert all(i["verdict"] == "unverified" for i in only["items"])
     cn = client.get("/api/v1/queue", params={"country": "CN"}).json()
@@ -209,3 +210,18 @@ def test_logout_ends_the_session(web):
     r = client.post("/logout", follow_redirects=False)
     assert r.status_code == 303
     assert client.get("/api/v1/queue").status_code == 401
+
+
+def test_pages_answer_4xx_not_500_on_odd_ids(web):
+    client = web[0]
+    sign_in(client, "officer", "officer-pass-123")
+    csrf = csrf_of(client)
+    huge = str(2**70)
+    assert client.get(f"/listings/{huge}").status_code == 422
+    assert client.get("/queue", params={"page": huge}).status_code == 422
+    assert client.get("/queue", params={"since": "not-a-date"}).status_code == 422
+    assert client.get("/queue", params={"since": "2026-01-01", "country": ""}).status_code == 200
+    r = client.post("/cases", data={"csrf": csrf, "title": "x", "listing": huge}, follow_redirects=False)
+    assert r.status_code == 303
+    assert client.post("/notices", data={"csrf": csrf, "platform": "shopee", "listing": huge}).status_code == 422
+    assert client.post("/cases/1", data={"csrf": csrf, "status": "nope"}).status_code == 422

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from tisguard.services.errors import FieldError
 from sqlalchemy import Engine, select, update
 
 from tisguard.services import audit
@@ -11,10 +12,8 @@ from tisguard.store.tables import case_items, cases, listings, sellers
 STATUSES = ("open", "investigating", "referred", "closed")
 
 
-class CaseError(ValueError):
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
+class CaseError(FieldError):
+    pass
 
 
 def create_case(db: Engine, title: str, actor: str, assignee: str | None = None) -> int:

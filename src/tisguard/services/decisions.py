@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from tisguard.services.errors import FieldError
 from sqlalchemy import Engine, select
 
 from tisguard.config import Settings
@@ -25,10 +26,8 @@ DISMISS_REASONS = {"false_positive": "ไม่ใช่สินค้าคว
 KINDS = ("confirm", "dismiss", "more_info")
 
 
-class DecisionError(ValueError):
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
+class DecisionError(FieldError):
+    pass
 
 
 def decide(db: Engine, settings: Settings, listing_pk: int, kind: str, actor: str,

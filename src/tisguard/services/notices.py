@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from tisguard.services.errors import FieldError
 from sqlalchemy import Engine, func, select, update
 
 from tisguard.services import audit
@@ -15,10 +16,8 @@ STATES = ("draft", "sent", "acknowledged", "removed", "refused", "overdue")
 ACTIONS = ("removed", "refused", "seller_notified")
 
 
-class NoticeError(ValueError):
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
+class NoticeError(FieldError):
+    pass
 
 
 def _now() -> datetime:

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime, time
 
 from sqlalchemy import Engine, and_, exists, func, select
 
+from tisguard.services.thai import BANGKOK
 from tisguard.store.tables import (
     assessments, decisions, licences, listing_images, listing_snapshots, listings, sellers,
 )
@@ -39,8 +41,8 @@ def queue(db: Engine, f: QueueFilter, platform_scope: str | None = None) -> dict
         conds.append(assessments.c.tis_number == f.tis)
     if f.country:
         conds.append(sellers.c.country == f.country)
-    if f.since:
-        conds.append(listings.c.captured_at >= f.since)
+    if f.since:   # a Thai calendar day: from Bangkok midnight
+        conds.append(listings.c.captured_at >= datetime.combine(date.fromisoformat(f.since), time(), tzinfo=BANGKOK))
     base = (select(listings.c.id, listings.c.platform, listings.c.listing_id, listings.c.title, listings.c.price, listings.c.sold_count,
                    listings.c.captured_at, listings.c.url, sellers.c.name.label("seller_name"), sellers.c.country,
                    assessments.c.verdict, assessments.c.tis_number, assessments.c.risk, assessments.c.priority, assessments.c.reasons)

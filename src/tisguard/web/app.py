@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from pathlib import Path
 
 from tisguard.config import Settings
+from tisguard.services.errors import FieldError
 from tisguard.web.calllog import CallLog, CallLogMiddleware
 from tisguard.web.security import NotSignedIn, RateLimiter, Sessions, secret_key
 
@@ -58,6 +59,10 @@ def create_app(settings: Settings, rate: float | None = None, burst: int | None 
         errors = [{"field": ".".join(str(p) for p in e["loc"] if p not in ("body", "query", "path", "header")) or "body",
                    "message": e["msg"]} for e in exc.errors()]
         return JSONResponse({"detail": errors}, status_code=422)
+
+    @app.exception_handler(FieldError)
+    async def _field_error(request: Request, exc: FieldError):
+        return await _http(request, HTTPException(422, detail={"field": exc.field, "message": str(exc)}))
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException):

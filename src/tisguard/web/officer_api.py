@@ -56,8 +56,6 @@ async def api_decide(pk: Annotated[int, Path(ge=1, le=MAX_ID)], body: DecisionIn
     try:
         return dec_svc.decide(request.app.state.db, request.app.state.settings, pk, body.decision, user["username"],
                               body.legal_basis, body.reason)
-    except dec_svc.DecisionError as e:
-        raise HTTPException(422, detail={"field": e.field, "message": str(e)})
     except LookupError:
         raise HTTPException(404, detail={"field": "pk", "message": "no such listing"})
 
@@ -75,10 +73,7 @@ def api_notices(request: Request, user: dict = Depends(current_user)) -> dict:
 @router.post("/officer/notices", summary="Create a draft notice from confirmed listings of one platform")
 async def api_create_notice(body: NoticeIn, request: Request, user: dict = Depends(require("officer"))) -> dict:
     await check_csrf(request, user)
-    try:
-        pk = notice_svc.create_notice(request.app.state.db, body.platform, body.listing_ids, user["username"], body.legal_basis)
-    except notice_svc.NoticeError as e:
-        raise HTTPException(422, detail={"field": e.field, "message": str(e)})
+    pk = notice_svc.create_notice(request.app.state.db, body.platform, body.listing_ids, user["username"], body.legal_basis)
     return _json(notice_svc.get_notice(request.app.state.db, pk))
 
 

@@ -7,7 +7,7 @@ import json
 import threading
 from pathlib import Path as FilePath
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from tisguard.detect.evidence import dumps
@@ -23,6 +23,12 @@ from tisguard.web.render import render
 from tisguard.web.security import MAX_ID, SESSION_COOKIE, NotSignedIn, SESSION_MAX_AGE, check_csrf, current_user, require
 
 router = APIRouter(include_in_schema=False)
+
+
+def form_id(value) -> int | None:
+    """A positive id from a form field, or None (never an integer the database cannot hold)."""
+    v = str(value or "")
+    return int(v) if v.isdigit() and 0 < int(v) <= MAX_ID else None
 
 
 def found(obj, what: str):
@@ -60,7 +66,8 @@ def logout(request: Request):
 
 @router.get("/queue")
 def queue_page(request: Request, user: dict = Depends(current_user), platform: str | None = None, tis: str | None = None,
-               verdict: str | None = None, country: str | None = None, since: str | None = None, page: int = 1):
+               verdict: str | None = None, country: str | None = Query(None, pattern=r"^([A-Z]{2})?$"),
+               since: str | None = Query(None, pattern=r"^(\d{4}-\d{2}-\d{2})?$"), page: int = Query(1, ge=1, le=100_000)):
     f = QueueFilter(platform or None, tis or None, verdict if verdict in ("unverified", "non_compliant") else None,
                     country or None, since or None, max(page, 1))
     return render(request, "queue.html", q=queue(request.app.state.db, f), f=f)
@@ -82,8 +89,6 @@ async def decide_page(pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: Reques
     try:
         dec_svc.decide(request.app.state.db, request.app.state.settings, pk, str(form.get("decision")), user["username"],
                        form.get("legal_basis") or None, form.get("reason") or None)
-    except dec_svc.DecisionError as e:
-        raise HTTPException(422, detail={"field": e.field, "message": str(e)})
     except LookupError:
         raise HTTPException(404, detail={"field": "pk", "message": "no such listing"})
     return RedirectResponse(f"/listings/{pk}", 303)
@@ -118,13 +123,10 @@ async def create_notice_page(request: Request, user: dict = Depends(current_user
     await check_csrf(request, user)
     form = await request.form()
     platform = str(form.get("platform") or "")
-    ids = [int(x) for x in form.getlist("listing") if str(x).isdigit()]
+    ids = [i for i in map(form_id, form.getlist("listing")) if i]
     if not ids:
         ids = [p["id"] for p in notice_svc.confirmed_without_notice(request.app.state.db, platform)]
-    try:
-        pk = notice_svc.create_notice(request.app.state.db, platform, ids, user["username"], form.get("legal_basis") or None)
-    except notice_svc.NoticeError as e:
-        raise HTTPException(422, detail={"field": e.field, "message": str(e)})
+    pk = notice_svc.create_notice(request.app.state.db, platform, ids, user["username"], form.get("legal_basis") or None)
     return RedirectResponse(f"/notices/{pk}", 303)
 
 
@@ -167,12 +169,9 @@ def cases_page(request: Request, user: dict = Depends(current_user)):
 async def create_case_page(request: Request, user: dict = Depends(current_user)):
     await check_csrf(request, user)
     form = await request.form()
-    try:
-        pk = case_svc.create_case(request.app.state.db, str(form.get("title") or ""), user["username"])
-        if str(form.get("listing") or "").isdigit():
-            case_svc.add_to_case(request.app.state.db, pk, user["username"], listing_pk=int(form["listing"]))
-    except case_svc.CaseError as e:
-        raise HTTPException(422, detail={"field": e.field, "message": str(e)})
+    pk = case_svc.create_case(request.app.state.db, str(form.get("title") or ""), user["username"])
+    if form_id(form.get("listing")):
+        case_svc.add_to_case(request.app.state.db, pk, user["username"], listing_pk=form_id(form.get("listing")))
     return RedirectResponse(f"/cases/{pk}", 303)
 
 
@@ -187,12 +186,10 @@ async def update_case_page(pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: R
     await check_csrf(request, user)
     form = await request.form()
     try:
-        if str(form.get("listing") or "").isdigit():
-            case_svc.add_to_case(request.app.state.db, pk, user["username"], listing_pk=int(form["listing"]))
+        if form_id(form.get("listing")):
+            case_svc.add_to_case(request.app.state.db, pk, user["username"], listing_pk=form_id(form.get("listing")))
         case_svc.update_case(request.app.state.db, pk, user["username"], form.get("status") or None, form.get("assignee") or None,
                              form.get("note") or None)
-    except case_svc.CaseError as e:
-        raise HTTPException(422, detail={"field": e.field, "message": str(e)})
     except LookupError:
         raise HTTPException(404, detail={"field": "pk", "message": "no such case"})
     return RedirectResponse(f"/cases/{pk}", 303)

@@ -187,6 +187,4 @@ def report_actions(notice_id: Annotated[int, Path(ge=1, le=MAX_ID)], body: Notic
         n = notice_svc.record_actions(request.app.state.db, notice_id, platform, [a.model_dump() for a in body.actions], f"platform:{platform}")
     except LookupError:
         raise HTTPException(404, detail={"field": "notice_id", "message": "no such notice for your platform"})
-    except notice_svc.NoticeError as e:
-        raise HTTPException(422, detail={"field": e.field, "message": str(e)})
     return json.loads(dumps(n))
