@@ -81,3 +81,13 @@ def test_scan_uses_the_stores_registry_when_none_is_given(tmp_path, monkeypatch)
     assert from_store["verdicts"] == with_file["verdicts"] and from_store["verdicts"].get("compliant", 0) > 0
     f = cli_json("evaluate", src, "--data", tmp_path / "tisguard-data")
     assert f["n"] == 200 and f["verdict_accuracy"] > 0.9
+
+
+def test_a_trained_model_in_the_data_dir_is_used(tmp_path, monkeypatch):
+    monkeypatch.setenv("TISGUARD_DATA", str(tmp_path / "data"))
+    small = tmp_path / "small.jsonl"
+    small.write_text("\n".join((DEV / "train.jsonl").read_text(encoding="utf-8").splitlines()[:800]) + "\n", encoding="utf-8")
+    trained = cli_json("train", small)
+    assert (tmp_path / "data" / "models" / "category.json").exists()
+    f = cli_json("evaluate", DEV / "test.jsonl", "--registry", DEV / "registry.csv")
+    assert f"model={trained['version']}" in f["engine_version"]

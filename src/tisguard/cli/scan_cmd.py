@@ -19,7 +19,7 @@ def build_engine(registry: Path | None, config: Path | None, data: Path | None, 
                  image_root: Path | None = None, images: bool = False):
     from tisguard.detect.config import load_config
     from tisguard.detect.engine import Engine
-    from tisguard.detect.reference import reference_from_files, reference_from_store
+    from tisguard.detect.reference import reference_from_files, reference_from_store, resolve_model_path
 
     if registry is not None and not registry.exists():
         fail(f"{registry}: no such registry file")
@@ -28,7 +28,8 @@ def build_engine(registry: Path | None, config: Path | None, data: Path | None, 
         db = engine_for(settings)
         ref = reference_from_store(db, registry, settings.models_dir)
     else:
-        db, ref = None, reference_from_files(registry)
+        # a model trained into the data dir (`tisguard train`) is used here too; else the packaged one
+        db, ref = None, reference_from_files(registry, model_path=resolve_model_path(settings_for(data).models_dir))
         if registry is None:   # no registry file: read the default store's registry, if it holds one (read-only)
             from tisguard.registry.store import load_registry
 
