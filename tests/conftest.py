@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+pytest_plugins = ["webfixtures", "live"]   # the web app and live-server fixtures
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / "datasets" / "dev"
 PG_URL = os.environ.get("TISGUARD_TEST_PG_URL")

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from helpers import ROOT
-from live import live  # noqa: F401
 
 pytestmark = pytest.mark.browser
 SHOTS = ROOT / "artifacts" / "screenshots"

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import httpx
 
-from live import live  # noqa: F401
 
 SCHEMATHESIS = str(Path(sys.executable).parent / "schemathesis")
 

@@ -1,7 +1,6 @@
 """Image evidence: safe loading, QR host judgement, mark detection, OCR → licence, cascade and cache."""
 from __future__ import annotations
 
-import json
 import random
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer

@@ -1,14 +1,10 @@
 """Officer routes: sign-in, roles, CSRF, every JSON route, bad input gives a clear 4xx naming the field."""
 from __future__ import annotations
 
-import io
-import zipfile
-
-import pytest
 from sqlalchemy import select
 
 from tisguard.store.tables import audit_log
-from webfixtures import csrf_of, first_flagged, sign_in, web  # noqa: F401
+from webfixtures import csrf_of, first_flagged, sign_in
 
 
 PAGES = ["/queue", "/dashboard", "/notices", "/cases", "/complaints", "/listings/1", "/admin"]

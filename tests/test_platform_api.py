@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from sqlalchemy import func, select
 
 from tisguard.store.tables import listings, webhook_deliveries
-from webfixtures import bearer, csrf_of, first_flagged, listing, make_client, sign_in, web  # noqa: F401
+from webfixtures import bearer, csrf_of, first_flagged, listing, make_client, sign_in
 
 
 def test_auth_failures(web):

@@ -8,15 +8,12 @@ from pathlib import Path
 from tisguard.detect.engine import Engine
 from tisguard.detect.evidence import Assessment
 from tisguard.ingest.readers import read_records
-from tisguard.spec.listing import Listing, RecordError, validate_listing
+from tisguard.spec.listing import Listing, RecordError, listing_from_record
 
 
 def valid_listings(path: Path, on_reject: Callable[[list[RecordError]], None] | None = None) -> Iterator[Listing]:
     for rec_no, raw in read_records(path):
-        if isinstance(raw, RecordError):
-            errors, listing = [raw], None
-        else:
-            listing, errors = validate_listing(raw, rec_no)
+        listing, errors = listing_from_record(rec_no, raw)
         if errors:
             if on_reject:
                 on_reject(errors)

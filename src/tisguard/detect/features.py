@@ -54,9 +54,16 @@ def description_head(description: str | None) -> str:
     return description[:DESC_HEAD_CHARS].lower() if description else ""
 
 
-def feature_keys_for(title: str, category: str, description: str, lexicon: Lexicon) -> tuple[list[str], list[LexHit]]:
-    """Training-side entry: raw strings in, feature keys (and the head lexicon hits) out."""
-    text = model_text(normalize(title).text, normalize(category).text)
+def feature_keys(title_norm: str, category_norm: str, description: str | None, lexicon: Lexicon) -> tuple[list[str], list[LexHit]]:
+    """Feature keys (and the title's lexicon hits) from normalised title and category: the one place both
+    training and scoring build them, so the two cannot drift apart."""
+    text = model_text(title_norm, category_norm)
     head_hits = lexicon.scan_with_spacing_variants(text)
-    desc_hits = lexicon.scan(description_head(description))
+    desc = description_head(description)
+    desc_hits = lexicon.scan(desc) if desc else []
     return ngram_keys(text) + lexicon_keys(head_hits, desc_hits), head_hits
+
+
+def feature_keys_for(title: str, category: str, description: str, lexicon: Lexicon) -> tuple[list[str], list[LexHit]]:
+    """Training-side entry: raw strings in."""
+    return feature_keys(normalize(title).text, normalize(category).text, description, lexicon)

@@ -29,29 +29,36 @@ def decide(ctx: ListingContext, config: dict) -> dict:
     cat = ctx.category or {"p_regulated": 0.0, "tis": None}
     signals = {e.signal: e for e in ctx.evidence}
     regulated = cat["p_regulated"] >= config["regulated_threshold"]
-    fixes: list[dict[str, str]] = []
     if not regulated:
         verdict, tis, driver = "not_regulated", None, ["not_regulated_product"]
     elif "licence_verified" in signals:
         verdict, tis, driver = "compliant", cat["tis"], ["licence_verified"]
     elif any(s in signals for s in BAD_LICENCE):
         verdict, tis, driver = "non_compliant", cat["tis"], [s for s in BAD_LICENCE if s in signals]
-        fixes.append({"th": "แสดงเลขที่ใบอนุญาตที่ยังมีผลของผู้ผลิต/ผู้นำเข้าสำหรับ มอก. นี้ และยี่ห้อให้ตรงกับใบอนุญาต",
-                      "en": "show a valid licence number held for this standard and a brand that matches the licence"})
     elif "no_tis_admitted" in signals:
         verdict, tis, driver = "non_compliant", cat["tis"], ["no_tis_admitted"]
     elif any(s in signals for s in CLAIMS):
         verdict, tis, driver = "unverified", cat["tis"], [s for s in CLAIMS if s in signals]
-        fixes.append({"th": "ระบุเลขที่ใบอนุญาต (เช่น ท1234-5/2432) หรือแสดงรูปเครื่องหมาย มอก. พร้อม QR code ที่อ่านได้",
-                      "en": "add the licence number (e.g. ท1234-5/2432) or a photo of the TIS mark with a readable QR code"})
     else:
         verdict, tis, driver = "non_compliant", cat["tis"], ["no_tis_evidence"]
-    if verdict in ("non_compliant",) and "no_tis_evidence" in driver:
-        fixes.append({"th": f"สินค้านี้ต้องได้รับใบอนุญาต มอก. {tis} ก่อนวางขาย: ระบุเลขที่ใบอนุญาตและเลขมาตรฐาน",
-                      "en": f"this product needs a TIS {tis} licence before sale: state the licence and standard numbers"})
+    fixes = _fixes(verdict, driver, tis)
     waterfall = _waterfall(ctx, cat, signals, verdict, w)
     return {"verdict": verdict, "tis": tis, "risk": waterfall[-1]["risk"] if waterfall else 0.0,
             "waterfall": waterfall, "driver": driver, "fixes": fixes}
+
+
+def _fixes(verdict: str, driver: list[str], tis: str | None) -> list[dict[str, str]]:
+    """What the seller must fix, in Thai and English, for the reason that decided the verdict."""
+    if verdict == "unverified":
+        return [{"th": "ระบุเลขที่ใบอนุญาต (เช่น ท1234-5/2432) หรือแสดงรูปเครื่องหมาย มอก. พร้อม QR code ที่อ่านได้",
+                 "en": "add the licence number (e.g. ท1234-5/2432) or a photo of the TIS mark with a readable QR code"}]
+    if verdict != "non_compliant" or driver == ["no_tis_admitted"]:
+        return []
+    if "no_tis_evidence" in driver:
+        return [{"th": f"สินค้านี้ต้องได้รับใบอนุญาต มอก. {tis} ก่อนวางขาย: ระบุเลขที่ใบอนุญาตและเลขมาตรฐาน",
+                 "en": f"this product needs a TIS {tis} licence before sale: state the licence and standard numbers"}]
+    return [{"th": "แสดงเลขที่ใบอนุญาตที่ยังมีผลของผู้ผลิต/ผู้นำเข้าสำหรับ มอก. นี้ และยี่ห้อให้ตรงกับใบอนุญาต",
+             "en": "show a valid licence number held for this standard and a brand that matches the licence"}]
 
 
 def _waterfall(ctx, cat, signals, verdict, w) -> list[dict]:

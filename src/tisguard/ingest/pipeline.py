@@ -12,7 +12,7 @@ from sqlalchemy import Engine, update
 from tisguard.ingest.readers import Raw, read_records
 from tisguard.ingest.rejects import RejectSink
 from tisguard.ingest.writer import write_batch
-from tisguard.spec.listing import Listing, RecordError, validate_listing
+from tisguard.spec.listing import Listing, RecordError, listing_from_record
 from tisguard.store.tables import ingest_runs
 
 BatchHook = Callable[[list[Listing], dict], None]
@@ -61,10 +61,7 @@ def ingest_records(engine: Engine, records: Iterable[Raw], source: str, rejects_
     try:
         for rec_no, raw in records:
             summary.read += 1
-            if isinstance(raw, RecordError):
-                errors, listing = [raw], None
-            else:
-                listing, errors = validate_listing(raw, rec_no)
+            listing, errors = listing_from_record(rec_no, raw)
             if errors:
                 sink.add(errors, None if isinstance(raw, RecordError) else raw)
                 if len(summary.errors_sample) < 20:

@@ -26,12 +26,12 @@ def _partition_scanner(registry_text: str | None):
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(registry_text)
         engine = Engine(reference_from_files(Path(reg_path) if reg_path else None))
-        from tisguard.spec.listing import RecordError, validate_listing
+        from tisguard.spec.listing import listing_from_record
 
         batch = []
         for line in lines:
-            for _, raw in iter_jsonl(io.BytesIO(line.encode("utf-8") + b"\n")):
-                listing, errors = (None, [raw]) if isinstance(raw, RecordError) else validate_listing(raw)
+            for rec_no, raw in iter_jsonl(io.BytesIO(line.encode("utf-8") + b"\n")):
+                listing, errors = listing_from_record(rec_no, raw)
                 if errors:
                     yield dumps({"rejected": True, "errors": [e.as_dict() for e in errors]})
                 else:

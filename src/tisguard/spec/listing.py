@@ -99,3 +99,10 @@ def validate_listing(raw: Any, record_no: int = 0) -> tuple[Listing | None, list
     except ValidationError as exc:
         errors = [RecordError(record_no, _loc(e["loc"]), e["msg"], listing_id) for e in exc.errors()]
         return None, errors
+
+
+def listing_from_record(rec_no: int, raw: Any) -> tuple[Listing | None, list[RecordError]]:
+    """A reader's output (a raw record, or the reader's own RecordError) → the listing or its errors."""
+    if isinstance(raw, RecordError):
+        return None, [raw]
+    return validate_listing(raw, rec_no)

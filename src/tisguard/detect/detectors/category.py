@@ -12,8 +12,7 @@ import numpy as np
 from tisguard.detect.context import ListingContext
 from tisguard.detect.detectors.base import Detector
 from tisguard.detect.evidence import Evidence
-from tisguard.detect.features import description_head, lexicon_keys, model_text, ngram_keys
-from tisguard.detect.model import NONE_CLASS
+from tisguard.detect.features import feature_keys
 
 STATED_LR = 20.0        # a standard number or licence suffix written in the listing
 REGISTERED_LR = 100.0   # a licence number the registry holds: its standard is known for certain
@@ -23,12 +22,7 @@ class CategoryDetector(Detector):
     name, version = "category", "1.0"
 
     def features(self, ctx: ListingContext) -> tuple[list[str], list]:
-        ref, l = ctx.ref, ctx.listing
-        text = model_text(ctx.norm("title").text, ctx.norm("platform_category").text)
-        head_hits = ref.lexicon.scan_with_spacing_variants(text)
-        desc = description_head(l.description)
-        desc_hits = ref.lexicon.scan(desc) if desc else []
-        return ngram_keys(text) + lexicon_keys(head_hits, desc_hits), head_hits
+        return feature_keys(ctx.norm("title").text, ctx.norm("platform_category").text, ctx.listing.description, ctx.ref.lexicon)
 
     def detect(self, ctx: ListingContext) -> list[Evidence]:
         keys, head_hits = self.features(ctx)
