@@ -4,6 +4,7 @@ Starts `tisguard serve` on a free port with a fresh data dir, then sends R reque
 for D seconds (default 20) from C concurrent clients, and prints throughput and p50/p95/p99 latency.
 Usage: python benchmarks/bench_check.py [RATE] [SECONDS] [CLIENTS]
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -20,8 +21,15 @@ from pathlib import Path
 import httpx
 
 BIN = Path(sys.executable).parent / "tisguard"
-TITLES = ["ปลั๊กพ่วง 4 ช่อง 3 เมตร", "พาวเวอร์แบงค์ 20000mAh ชาร์จเร็ว", "หมวกกันน็อคเต็มใบ", "เสื้อยืด cotton 100%",
-          "ไดร์เป่าผม 2000W พับได้", "เคสโทรศัพท์ iPhone 15", "ของเล่นเด็ก ตัวต่อ 100 ชิ้น มอก.685 เล่ม 1-2562"]
+TITLES = [
+    "ปลั๊กพ่วง 4 ช่อง 3 เมตร",
+    "พาวเวอร์แบงค์ 20000mAh ชาร์จเร็ว",
+    "หมวกกันน็อคเต็มใบ",
+    "เสื้อยืด cotton 100%",
+    "ไดร์เป่าผม 2000W พับได้",
+    "เคสโทรศัพท์ iPhone 15",
+    "ของเล่นเด็ก ตัวต่อ 100 ชิ้น มอก.685 เล่ม 1-2562",
+]
 
 
 def _port() -> int:
@@ -35,16 +43,26 @@ async def _run(base: str, key: str, rate: float, seconds: float, clients: int) -
     errors = 0
     sem = asyncio.Semaphore(clients)
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {key}"}, limits=limits, timeout=5) as c:
+    async with httpx.AsyncClient(
+        base_url=base, headers={"Authorization": f"Bearer {key}"}, limits=limits, timeout=5
+    ) as c:
+
         async def one(i: int) -> None:
             nonlocal errors
-            body = {"platform": "shopee", "listing_id": f"pre-{i}", "title": TITLES[i % len(TITLES)],
-                    "description": "สินค้าพร้อมส่ง รับประกัน 1 ปี", "price": 199, "seller": {"id": "s1", "country": "CN"}}
+            body = {
+                "platform": "shopee",
+                "listing_id": f"pre-{i}",
+                "title": TITLES[i % len(TITLES)],
+                "description": "สินค้าพร้อมส่ง รับประกัน 1 ปี",
+                "price": 199,
+                "seller": {"id": "s1", "country": "CN"},
+            }
             async with sem:
                 t = time.perf_counter()
                 r = await c.post("/api/v1/check", json=body)
                 lat.append(time.perf_counter() - t)
                 errors += r.status_code != 200
+
         tasks, start, i = [], time.perf_counter(), 0
         while (now := time.perf_counter() - start) < seconds:
             due = int(now * rate)
@@ -62,9 +80,13 @@ def main() -> None:
     clients = int(sys.argv[3]) if len(sys.argv) > 3 else 32
     with tempfile.TemporaryDirectory() as d:
         env = {**os.environ, "TISGUARD_DATA": d, "TISGUARD_RATE_PER_S": "100000", "TISGUARD_RATE_BURST": "100000"}
-        key = subprocess.run([BIN, "platform", "add", "shopee"], env=env, capture_output=True, text=True, check=True).stdout.split()[-1]
+        key = subprocess.run(
+            [BIN, "platform", "add", "shopee"], env=env, capture_output=True, text=True, check=True
+        ).stdout.split()[-1]
         port = _port()
-        server = subprocess.Popen([BIN, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server = subprocess.Popen(
+            [BIN, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             for _ in range(300):
@@ -73,7 +95,7 @@ def main() -> None:
                     break
                 except httpx.HTTPError:
                     time.sleep(0.1)
-            asyncio.run(_run(base, key, 20, 2, 4))   # warm-up
+            asyncio.run(_run(base, key, 20, 2, 4))  # warm-up
             t = time.perf_counter()
             lat, errors = asyncio.run(_run(base, key, rate, seconds, clients))
             wall = time.perf_counter() - t
@@ -81,9 +103,21 @@ def main() -> None:
             server.terminate()
             server.wait(10)
     q = statistics.quantiles(sorted(lat), n=100)
-    print(json.dumps({"offered_rps": rate, "achieved_rps": round(len(lat) / wall, 1), "requests": len(lat), "errors": errors,
-                      "p50_ms": round(q[49] * 1000, 1), "p95_ms": round(q[94] * 1000, 1), "p99_ms": round(q[98] * 1000, 1),
-                      "clients": clients, "seconds": seconds}))
+    print(
+        json.dumps(
+            {
+                "offered_rps": rate,
+                "achieved_rps": round(len(lat) / wall, 1),
+                "requests": len(lat),
+                "errors": errors,
+                "p50_ms": round(q[49] * 1000, 1),
+                "p95_ms": round(q[94] * 1000, 1),
+                "p99_ms": round(q[98] * 1000, 1),
+                "clients": clients,
+                "seconds": seconds,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 """Image path speed: images/s on one core (OCR + QR + mark) over the repo's synthetic label set."""
+
 from __future__ import annotations
 
 import os
@@ -15,7 +16,7 @@ from tisguard.images.fetch import load_local  # noqa: E402
 def main() -> None:
     root = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[1] / "datasets/images"
     files = sorted(root.glob("*.png"))
-    analyse(load_local(files[0]))   # load Tesseract's models once
+    analyse(load_local(files[0]))  # load Tesseract's models once
     t = time.perf_counter()
     parts = {"ocr+qr+mark": 0.0}
     for f in files:

@@ -2,6 +2,7 @@
 
 Usage: python benchmarks/bench_ingest.py [N]. The file is generated once under benchmarks/out/.
 """
+
 from __future__ import annotations
 
 import sys
@@ -21,7 +22,9 @@ def main() -> None:
     out.mkdir(exist_ok=True)
     t = time.perf_counter()
     path = make_listings(out / f"listings-{n}.jsonl", n)
-    print(f"input: {path.name}, {path.stat().st_size / 2**20:,.0f} MiB (made/checked in {time.perf_counter() - t:.0f} s)")
+    print(
+        f"input: {path.name}, {path.stat().st_size / 2**20:,.0f} MiB (made/checked in {time.perf_counter() - t:.0f} s)"
+    )
     before = peak_rss_mb()
     with tempfile.TemporaryDirectory() as d:
         db = get_engine(f"sqlite:///{d}/bench.db")
@@ -30,7 +33,9 @@ def main() -> None:
         secs = time.perf_counter() - t
     print(f"ingested {s.read:,} listings into SQLite: stored {s.stored:,}, rejected {s.rejected:,}")
     print(f"rate: {s.read / secs:,.0f} listings/s ({secs:.1f} s)")
-    print(f"peak RSS: {peak_rss_mb():,.0f} MiB (before ingest {before:,.0f} MiB; the file is {path.stat().st_size / 2**20:,.0f} MiB)")
+    print(
+        f"peak RSS: {peak_rss_mb():,.0f} MiB (before ingest {before:,.0f} MiB; the file is {path.stat().st_size / 2**20:,.0f} MiB)"
+    )
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ the per-detector share of time, the same for the baseline a user would write ins
 (NFC + Thai digits, two regexes, HashingVectorizer char 2–4, linear classifier), and the ratio.
 Usage: python benchmarks/bench_scan.py [N]
 """
+
 from __future__ import annotations
 
 import gc
@@ -33,7 +34,7 @@ def bench_engine(path: Path) -> tuple[float, dict, int]:
 
     engine = Engine(reference_from_files(ROOT / "datasets/dev/registry.csv"))
     engine.timings = {}
-    gc.freeze()   # as `tisguard scan` does: the loaded model and lexicon are never garbage
+    gc.freeze()  # as `tisguard scan` does: the loaded model and lexicon are never garbage
     t0 = time.perf_counter()
     n = 0
     with open(os.devnull, "w") as sink:
@@ -57,8 +58,9 @@ def bench_baseline(path: Path, train_path: Path) -> tuple[float, int]:
         return unicodedata.normalize("NFC", rec["title"] + " " + (rec.get("description") or "")).translate(thai)
 
     train = [json.loads(l) for l in train_path.open(encoding="utf-8")]
-    clf = SGDClassifier(loss="log_loss", max_iter=5).fit(vec.transform([prep(r) for r in train]),
-                                                         [r["label"]["tis"] or "none" for r in train])
+    clf = SGDClassifier(loss="log_loss", max_iter=5).fit(
+        vec.transform([prep(r) for r in train]), [r["label"]["tis"] or "none" for r in train]
+    )
     t0 = time.perf_counter()
     n, batch = 0, []
     with path.open(encoding="utf-8") as fh, open(os.devnull, "w") as sink:
@@ -77,7 +79,11 @@ def _baseline_batch(batch, prep, std_re, lic_re, vec, clf, sink) -> int:
     texts = [prep(r) for r in batch]
     preds = clf.predict(vec.transform(texts))
     for r, t, p in zip(batch, texts, preds):
-        sink.write(json.dumps({"listing_id": r["listing_id"], "tis": p, "std": bool(std_re.search(t)), "lic": bool(lic_re.search(t))}))
+        sink.write(
+            json.dumps(
+                {"listing_id": r["listing_id"], "tis": p, "std": bool(std_re.search(t)), "lic": bool(lic_re.search(t))}
+            )
+        )
     return len(batch)
 
 

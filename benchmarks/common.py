@@ -1,4 +1,5 @@
 """Benchmark helpers: synthetic listing files of any size, peak memory."""
+
 from __future__ import annotations
 
 import resource
@@ -7,7 +8,6 @@ from pathlib import Path
 from tisguard.catalogue.store import catalogue_from_csv
 from tisguard.demo.synthetic import SyntheticWorld, write_jsonl
 from tisguard.detect.lexicon import Lexicon
-
 
 BASE = 50_000
 
@@ -28,7 +28,11 @@ def make_listings(path: Path, n: int, seed: int = 99) -> Path:
         for i in range(n):
             r = base[i % len(base)]
             if i >= len(base):
-                r = {**r, "listing_id": f"{r['listing_id']}-r{i // len(base)}", "price": round(r["price"] * (1 + (i % 7) / 100), 2)}
+                r = {
+                    **r,
+                    "listing_id": f"{r['listing_id']}-r{i // len(base)}",
+                    "price": round(r["price"] * (1 + (i % 7) / 100), 2),
+                }
             yield r
 
     write_jsonl(path, records())

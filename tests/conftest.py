@@ -1,5 +1,6 @@
 """Shared fixtures. Store tests run on every backend: SQLite always, PostgreSQL when
 TISGUARD_TEST_PG_URL is set (CI sets it after starting a real server; in CI its absence fails)."""
+
 from __future__ import annotations
 
 import json
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-pytest_plugins = ["webfixtures", "live"]   # the web app and live-server fixtures
+pytest_plugins = ["webfixtures", "live"]  # the web app and live-server fixtures
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / "datasets" / "dev"
 PG_URL = os.environ.get("TISGUARD_TEST_PG_URL")
@@ -72,7 +73,12 @@ def dev_registry(reference):
 
 
 def listing(**kw) -> dict:
-    base = {"platform": "shopee", "listing_id": kw.pop("listing_id", "L1"), "title": "สินค้า", "seller": {"id": "s1", "country": "TH"}}
+    base = {
+        "platform": "shopee",
+        "listing_id": kw.pop("listing_id", "L1"),
+        "title": "สินค้า",
+        "seller": {"id": "s1", "country": "TH"},
+    }
     base.update(kw)
     return base
 

@@ -1,4 +1,5 @@
 """Helpers the tests share: run the CLI in-process or as a subprocess."""
+
 from __future__ import annotations
 
 import json
@@ -27,4 +28,6 @@ def cli_json(*args: str) -> dict:
 
 
 def run(*args: str, env: dict | None = None, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run([TISGUARD, *map(str, args)], capture_output=True, text=True, env={**os.environ, **(env or {})}, cwd=ROOT, **kw)
+    return subprocess.run(
+        [TISGUARD, *map(str, args)], capture_output=True, text=True, env={**os.environ, **(env or {})}, cwd=ROOT, **kw
+    )

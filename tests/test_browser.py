@@ -2,6 +2,7 @@
 
 Screenshots of the queue, a listing page and the dashboard are saved under artifacts/screenshots.
 """
+
 from __future__ import annotations
 
 import io
@@ -26,9 +27,20 @@ def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is not installed (.ci/run installs it)")
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"])
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+            ],
+        )
         yield b
         b.close()
 
@@ -70,6 +82,7 @@ def test_officer_day(browser, live):
         page.click("#evidence-zip")
     data = Path(dl.value.path()).read_bytes()
     from tisguard.services.evidence_package import verify_manifest
+
     manifest = verify_manifest(data)
     assert "listing.json" in manifest["files"]
     with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -84,7 +97,9 @@ def test_officer_day(browser, live):
     assert page.locator("#notice-pdf").count() == 1
 
     page.goto(base + "/queue")
-    other = [h for h in page.locator("a.listing-link").evaluate_all("els => els.map(e => e.href)") if h != listing_url][0]
+    other = [h for h in page.locator("a.listing-link").evaluate_all("els => els.map(e => e.href)") if h != listing_url][
+        0
+    ]
     page.goto(other)
     page.select_option("#dismiss_reason", "false_positive")
     page.click("#dismiss-btn")
@@ -93,7 +108,11 @@ def test_officer_day(browser, live):
     page.goto(base + "/dashboard")
     page.wait_for_function("document.querySelector('#c-platform').getAttribute('width') !== null")
     after = {k: _kpi(page, k) for k in ("confirmed", "dismissed", "notices")}
-    assert after == {"confirmed": before["confirmed"] + 1, "dismissed": before["dismissed"] + 1, "notices": before["notices"] + 1}
+    assert after == {
+        "confirmed": before["confirmed"] + 1,
+        "dismissed": before["dismissed"] + 1,
+        "notices": before["notices"] + 1,
+    }
     page.screenshot(path=str(SHOTS / "dashboard.png"), full_page=True)
     page.click("#lang-switch")
     assert "Dashboard" in page.content()

@@ -9,10 +9,17 @@ from tisguard.registry.licence_no import licence_key, licence_parts
 from tisguard.store.tables import standards
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("2432", TisNumber(2432)), ("685 เล่ม 1", TisNumber(685, "1")), ("60335 เล่ม 2(32)", TisNumber(60335, "2(32)")),
-    ("60335 เล่ม 2 (32)", TisNumber(60335, "2(32)")), ("๒๔๓๒", TisNumber(2432)), ("11 part 3", TisNumber(11, "3")),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("2432", TisNumber(2432)),
+        ("685 เล่ม 1", TisNumber(685, "1")),
+        ("60335 เล่ม 2(32)", TisNumber(60335, "2(32)")),
+        ("60335 เล่ม 2 (32)", TisNumber(60335, "2(32)")),
+        ("๒๔๓๒", TisNumber(2432)),
+        ("11 part 3", TisNumber(11, "3")),
+    ],
+)
 def test_parse_tis_number(text, expected):
     assert parse_tis_number(text) == expected
 
@@ -23,15 +30,23 @@ def test_parse_tis_number_rejects(bad):
         parse_tis_number(bad)
 
 
-@pytest.mark.parametrize("a,b", [
-    ("ท 1234-5/2432", "ท1234-5/2432"), ("(ท)1234-5/2432", "ท1234-5/2432"), ("ท๑๒๓๔-๕/๒๔๓๒", "ท1234-5/2432"),
-    ("ท1234 – 5 / 2432", "ท1234-5/2432"), ("ท\u200b1234-5/2432", "ท1234-5/2432"),
-])
+@pytest.mark.parametrize(
+    "a,b",
+    [
+        ("ท 1234-5/2432", "ท1234-5/2432"),
+        ("(ท)1234-5/2432", "ท1234-5/2432"),
+        ("ท๑๒๓๔-๕/๒๔๓๒", "ท1234-5/2432"),
+        ("ท1234 – 5 / 2432", "ท1234-5/2432"),
+        ("ท\u200b1234-5/2432", "ท1234-5/2432"),
+    ],
+)
 def test_licence_key_equivalences(a, b):
     assert licence_key(a) == licence_key(b)
 
 
-@pytest.mark.parametrize("a,b", [("ท1234-5/2432", "น1234-5/2432"), ("ท1234-5/2432", "ท1234-6/2432"), ("ท1234-5/2432", "ท12345/2432")])
+@pytest.mark.parametrize(
+    "a,b", [("ท1234-5/2432", "น1234-5/2432"), ("ท1234-5/2432", "ท1234-6/2432"), ("ท1234-5/2432", "ท12345/2432")]
+)
 def test_licence_key_differences(a, b):
     assert licence_key(a) != licence_key(b)
 
@@ -52,7 +67,10 @@ def test_catalogue_import_editions_and_admin(db):
     assert eds == {2527: "superseded", 2543: "superseded", 2559: "active"}
     assert src.startswith("[TISI]")
     assert cli("catalogue", "add", "9999", "2569", "--name-th", "ทดสอบ", "--source", "").exit_code == 2
-    assert cli("catalogue", "add", "9999", "2569", "--name-th", "ทดสอบ", "--source", "https://example.invalid/x").exit_code == 0
+    assert (
+        cli("catalogue", "add", "9999", "2569", "--name-th", "ทดสอบ", "--source", "https://example.invalid/x").exit_code
+        == 0
+    )
     assert cli("catalogue", "retire", "20", "2559").exit_code == 0
     with db.connect() as c:
         eds = {r.year_be: r.status for r in c.execute(select(standards).where(standards.c.tis_number == "20"))}
@@ -62,11 +80,15 @@ def test_catalogue_import_editions_and_admin(db):
 
 def test_catalogue_rejects_bad_rows(tmp_path, db):
     p = tmp_path / "cat.csv"
-    p.write_text("tis_number,year_be,name_th,name_en,source\n2432,2555,ปลั๊ก,,[TISI] x\nabc,2555,x,,s\n166,99,x,,s\n167,2549,x,,\n",
-                 encoding="utf-8")
+    p.write_text(
+        "tis_number,year_be,name_th,name_en,source\n2432,2555,ปลั๊ก,,[TISI] x\nabc,2555,x,,s\n166,99,x,,s\n167,2549,x,,\n",
+        encoding="utf-8",
+    )
     r = cli("catalogue", "import", p, "--json")
     assert r.exit_code == 0
-    assert "row 3 field tis_number" in r.output and "row 4 field year_be" in r.output and "row 5 field source" in r.output
+    assert (
+        "row 3 field tis_number" in r.output and "row 4 field year_be" in r.output and "row 5 field source" in r.output
+    )
 
 
 def test_registry_import_and_lookup(tmp_path, db):
@@ -76,7 +98,9 @@ def test_registry_import_and_lookup(tmp_path, db):
         "ท1234-5/2432,ท,2432,2555,บริษัท สยามปลั๊ก จำกัด,0105551234567,PlugOn;SafePlug,active,2020-01-15\n"
         "น77-1/2879,น,2879,2560,Siam Power Co.. Ltd.,,Powermax,suspended,2021-02-01\n"
         "ท1-1/2432,ท,2432,2555,x,,,expired,2020-01-01\n"
-        "ท2-1/2432,ท,2432,2555,y,123,,active,2020-01-01\n", encoding="utf-8")
+        "ท2-1/2432,ท,2432,2555,y,123,,active,2020-01-01\n",
+        encoding="utf-8",
+    )
     r = cli("registry", "import", p, "--json")
     assert r.exit_code == 0
     assert "row 4 field status" in r.output and "row 5 field licensee_juristic_id" in r.output

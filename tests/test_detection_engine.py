@@ -1,4 +1,5 @@
 """Category, licence verification, scoring and the whole engine, as scenario tables."""
+
 from __future__ import annotations
 
 import math
@@ -9,19 +10,41 @@ from tisguard.spec.listing import Listing
 
 
 def L(title, description=None, brand=None, attributes=None, seller=None, price=None):
-    return Listing.model_validate({"platform": "shopee", "listing_id": "t", "title": title, "description": description, "brand": brand,
-                                   "attributes": attributes or {}, "seller": seller or {"id": "s", "country": "TH"}, "price": price})
+    return Listing.model_validate(
+        {
+            "platform": "shopee",
+            "listing_id": "t",
+            "title": title,
+            "description": description,
+            "brand": brand,
+            "attributes": attributes or {},
+            "seller": seller or {"id": "s", "country": "TH"},
+            "price": price,
+        }
+    )
 
 
 CATEGORY_ROWS = [
-    ("ปลั๊กพ่วง 4 ช่อง 3 เมตร", "2432"), ("ปลั้กไฟ 3 ตา สายยาว 5 ม.", "2432"), ("插线板 USB 4位", "2432"),
-    ("หมวกกันน็อคเต็มใบ ไซส์ L", "369"), ("พาวเวอร์แบงค์ 20000mAh ชาร์จเร็ว", "2879"), ("ไดร์เป่าผม 2000W", "1985"),
-    ("เตารีดไอน้ำ 1200W", "366"), ("ของเล่นเด็ก ตัวต่อ 100 ชิ้น", "685 เล่ม 1"), ("หลอดไฟ LED E27 9W", "2780"),
-    ("ถังแก๊ส 15 กก.", "27"), ("ยางรถยนต์ 185/65R15", "2718"),
+    ("ปลั๊กพ่วง 4 ช่อง 3 เมตร", "2432"),
+    ("ปลั้กไฟ 3 ตา สายยาว 5 ม.", "2432"),
+    ("插线板 USB 4位", "2432"),
+    ("หมวกกันน็อคเต็มใบ ไซส์ L", "369"),
+    ("พาวเวอร์แบงค์ 20000mAh ชาร์จเร็ว", "2879"),
+    ("ไดร์เป่าผม 2000W", "1985"),
+    ("เตารีดไอน้ำ 1200W", "366"),
+    ("ของเล่นเด็ก ตัวต่อ 100 ชิ้น", "685 เล่ม 1"),
+    ("หลอดไฟ LED E27 9W", "2780"),
+    ("ถังแก๊ส 15 กก.", "27"),
+    ("ยางรถยนต์ 185/65R15", "2718"),
     # hard negatives
-    ("กระเป๋าใส่หมวกกันน็อค กันน้ำ", None), ("หมวกจักรยาน เสือภูเขา", None), ("เคสพาวเวอร์แบงค์ ซิลิโคน", None),
-    ("โต๊ะรีดผ้า ปรับระดับได้", None), ("ที่แขวนไดร์เป่าผม ติดผนัง", None), ("เสื้อยืด cotton 100%", None),
-    ("ฝาครอบปลั๊ก กันเด็ก", None), ("ของเล่นแมว ขนนก", None),
+    ("กระเป๋าใส่หมวกกันน็อค กันน้ำ", None),
+    ("หมวกจักรยาน เสือภูเขา", None),
+    ("เคสพาวเวอร์แบงค์ ซิลิโคน", None),
+    ("โต๊ะรีดผ้า ปรับระดับได้", None),
+    ("ที่แขวนไดร์เป่าผม ติดผนัง", None),
+    ("เสื้อยืด cotton 100%", None),
+    ("ฝาครอบปลั๊ก กันเด็ก", None),
+    ("ของเล่นแมว ขนนก", None),
 ]
 
 
@@ -65,14 +88,17 @@ def test_verdict_non_compliant_wrong_standard_and_brand(engine, dev_registry):
     assert b.verdict == "non_compliant" and "licence_brand_mismatch" in {r["code"] for r in b.reasons}
 
 
-@pytest.mark.parametrize("title,description,verdict", [
-    ("ปลั๊กพ่วง 4 ช่อง มอก.2432-2555", None, "unverified"),
-    ("ปลั๊กพ่วง 4 ช่อง", "สินค้ามี มอก. ค่ะ", "unverified"),
-    ("ปลั๊กพ่วง 4 ช่อง", "ไม่มี มอก. นะคะ", "non_compliant"),
-    ("ปลั๊กพ่วง 4 ช่อง", "ใบอนุญาตเลขที่ ท99999-9/2432", "non_compliant"),
-    ("ปลั๊กพ่วง 4 ช่อง ราคาถูก", None, "non_compliant"),
-    ("กระเป๋าใส่หมวกกันน็อค มอก.369-2557", None, "not_regulated"),
-])
+@pytest.mark.parametrize(
+    "title,description,verdict",
+    [
+        ("ปลั๊กพ่วง 4 ช่อง มอก.2432-2555", None, "unverified"),
+        ("ปลั๊กพ่วง 4 ช่อง", "สินค้ามี มอก. ค่ะ", "unverified"),
+        ("ปลั๊กพ่วง 4 ช่อง", "ไม่มี มอก. นะคะ", "non_compliant"),
+        ("ปลั๊กพ่วง 4 ช่อง", "ใบอนุญาตเลขที่ ท99999-9/2432", "non_compliant"),
+        ("ปลั๊กพ่วง 4 ช่อง ราคาถูก", None, "non_compliant"),
+        ("กระเป๋าใส่หมวกกันน็อค มอก.369-2557", None, "not_regulated"),
+    ],
+)
 def test_verdicts(engine, title, description, verdict):
     assert engine.assess(L(title, description)).verdict == verdict
 
@@ -102,7 +128,12 @@ CONTEXT_ROWS = [
     ({"id": "b", "country": "TH", "dbd_registered": False}, 250, "ปลั๊กพ่วง 4 ช่อง", {"seller_not_dbd"}),
     ({"id": "c", "country": "TH", "dbd_registered": True}, 20, "ปลั๊กพ่วง 4 ช่อง", {"price_low"}),
     ({"id": "d", "country": "TH"}, 250, "ปลั๊กพ่วง 4 ช่อง", set()),
-    ({"id": "e", "country": "CN", "dbd_registered": False}, 5, "เสื้อยืด cotton", {"cross_border"}),   # price/DBD only matter for regulated goods
+    (
+        {"id": "e", "country": "CN", "dbd_registered": False},
+        5,
+        "เสื้อยืด cotton",
+        {"cross_border"},
+    ),  # price/DBD only matter for regulated goods
 ]
 
 
@@ -117,7 +148,13 @@ def test_seller_history_detector(reference):
     from tisguard.detect.context import Reference
     from tisguard.detect.engine import Engine
 
-    ref = Reference(reference.catalogue, reference.registry, reference.lexicon, reference.model, seller_violations={("shopee", "bad"): 2})
+    ref = Reference(
+        reference.catalogue,
+        reference.registry,
+        reference.lexicon,
+        reference.model,
+        seller_violations={("shopee", "bad"): 2},
+    )
     a = Engine(ref).assess(L("ปลั๊กพ่วง 4 ช่อง", seller={"id": "bad", "country": "TH"}))
     step = next(s for s in a.waterfall if s["step"] == "seller_past_violations")
     assert step["weight"] == pytest.approx(2 * 0.6)
@@ -129,8 +166,8 @@ BRAND_FIT_ROWS = [
     ("{brand_lower}", None, "", "fit"),
     ("", None, "", "unknown"),
     ("ไม่มียี่ห้อ", None, "", "unknown"),
-    ("", None, " {brand}", "fit"),                        # registered brand named in the title
-    ("SomethingElse", "{licensee_en}", "", "fit"),        # the seller is the licensee (legal form stripped)
+    ("", None, " {brand}", "fit"),  # registered brand named in the title
+    ("SomethingElse", "{licensee_en}", "", "fit"),  # the seller is the licensee (legal form stripped)
     ("SomethingElse", "ร้านอื่น", "", "mismatch"),
 ]
 
@@ -142,7 +179,13 @@ def test_licence_brand_fit(reference, dev_registry, brand, seller_name, extra, e
     from tisguard.registry.model import clean_company_name
 
     lic = next(l for l in dev_registry.licences if l.status == "active" and l.brands and "Co., Ltd." in l.licensee)
-    fill = {"brand": lic.brands[0], "brand_lower": lic.brands[0].lower(), "licensee_en": clean_company_name(lic.licensee) + " Co., Ltd."}
+    fill = {
+        "brand": lic.brands[0],
+        "brand_lower": lic.brands[0].lower(),
+        "licensee_en": clean_company_name(lic.licensee) + " Co., Ltd.",
+    }
     seller = {"id": "s", **({"name": seller_name.format(**fill)} if seller_name else {})}
-    ctx = ListingContext(L("ปลั๊กพ่วง" + extra.format(**fill), brand=brand.format(**fill) or None, seller=seller), reference)
+    ctx = ListingContext(
+        L("ปลั๊กพ่วง" + extra.format(**fill), brand=brand.format(**fill) or None, seller=seller), reference
+    )
     assert brand_fit(ctx, lic)[0] == expected

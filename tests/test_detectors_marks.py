@@ -1,4 +1,5 @@
 """Parametrized tables per detector: positive, negative and tricky rows."""
+
 import pytest
 
 from tisguard.detect.context import ListingContext
@@ -7,8 +8,16 @@ from tisguard.spec.listing import Listing
 
 
 def ctx_for(reference, title="สินค้า", description=None, attributes=None):
-    l = Listing.model_validate({"platform": "shopee", "listing_id": "x", "title": title, "description": description,
-                                "attributes": attributes or {}, "seller": {"id": "s"}})
+    l = Listing.model_validate(
+        {
+            "platform": "shopee",
+            "listing_id": "x",
+            "title": title,
+            "description": description,
+            "attributes": attributes or {},
+            "seller": {"id": "s"},
+        }
+    )
     return ListingContext(l, reference)
 
 
@@ -20,8 +29,8 @@ STANDARD_ROWS = [
     ("มาตรฐาน มอก. 2432", [("2432", None)]),
     ("ของเล่น มอก.685 เล่ม 1-2562", [("685 เล่ม 1", 2562)]),
     ("เครื่องนวด มอก. 60335 เล่ม 2(32)-2564", [("60335 เล่ม 2(32)", 2564)]),
-    ("มอก.124320", []),                      # never inside a longer number
-    ("รุ่น 2432-2555 ไม่มีคำว่ามาตรฐาน", []),   # a bare number is not a standard
+    ("มอก.124320", []),  # never inside a longer number
+    ("รุ่น 2432-2555 ไม่มีคำว่ามาตรฐาน", []),  # a bare number is not a standard
     ("model TIS2432X", []),
     ("มอก.2432-2555 และ มอก.166-2549", [("2432", 2555), ("166", 2549)]),
 ]
@@ -32,7 +41,7 @@ def test_standard_number(reference, title, expected):
     found = StandardNumberDetector().detect(ctx_for(reference, title))
     assert [(e.value["tis"], e.value["year_be"]) for e in found] == expected
     for e in found:
-        assert e.span is not None and title[e.span[0]:e.span[1]] == e.text
+        assert e.span is not None and title[e.span[0] : e.span[1]] == e.text
 
 
 def test_standard_number_in_attributes(reference):
@@ -47,11 +56,11 @@ LICENCE_ROWS = [
     ("ใบอนุญาต\nท1234-5\n/2432", ["ท1234-5/2432"]),
     ("(ท)๑๒๓๔-๕/๒๔๓๒", ["ท1234-5/2432"]),
     ("นค 12-3/685 เล่ม 1", ["นค12-3/685 เล่ม 1"]),
-    ("licence no: 1234-5/2432", ["1234-5/2432"]),         # no type letter, but a licence keyword
-    ("ใบอนุญาตเลขที่ท1234-5/2432", ["ท1234-5/2432"]),         # no space after เลขที่
-    ("วันที่ 12-3/2566", []),                              # a date is not a licence
-    ("ขนาด 1234-5/2432", []),                             # no type letter and no keyword
-    ("ท1234-5/243200", []),                               # TIS part runs into a longer number
+    ("licence no: 1234-5/2432", ["1234-5/2432"]),  # no type letter, but a licence keyword
+    ("ใบอนุญาตเลขที่ท1234-5/2432", ["ท1234-5/2432"]),  # no space after เลขที่
+    ("วันที่ 12-3/2566", []),  # a date is not a licence
+    ("ขนาด 1234-5/2432", []),  # no type letter and no keyword
+    ("ท1234-5/243200", []),  # TIS part runs into a longer number
 ]
 
 
@@ -67,9 +76,14 @@ def test_licence_number_in_attributes(reference):
 
 
 VAGUE_ROWS = [
-    ("สินค้ามีมอก.ค่ะ", "vague_claim"), ("ผ่านมาตรฐาน ปลอดภัย", "vague_claim"), ("มี ม.อ.ก.", "vague_claim"),
-    ("TIS certified", "vague_claim"), ("ไม่มี มอก. นะคะ", "no_tis_admitted"), ("สินค้านำเข้า ไม่มีมอก", "no_tis_admitted"),
-    ("ขนาดมาตรฐาน", None), ("ราคามาตรฐาน", None),
+    ("สินค้ามีมอก.ค่ะ", "vague_claim"),
+    ("ผ่านมาตรฐาน ปลอดภัย", "vague_claim"),
+    ("มี ม.อ.ก.", "vague_claim"),
+    ("TIS certified", "vague_claim"),
+    ("ไม่มี มอก. นะคะ", "no_tis_admitted"),
+    ("สินค้านำเข้า ไม่มีมอก", "no_tis_admitted"),
+    ("ขนาดมาตรฐาน", None),
+    ("ราคามาตรฐาน", None),
 ]
 
 

@@ -1,4 +1,5 @@
 """Ingestion: bad records are rejected one by one with record, field and reason; good ones go in."""
+
 from __future__ import annotations
 
 import csv
@@ -22,14 +23,29 @@ def _count(db, table):
 
 
 MALFORMED = [
-    ("bad_utf8", b'{"platform":"shopee","listing_id":"B1","title":"\xff\xfe bad","seller":{"id":"s"}}', "(record)", "invalid UTF-8"),
+    (
+        "bad_utf8",
+        b'{"platform":"shopee","listing_id":"B1","title":"\xff\xfe bad","seller":{"id":"s"}}',
+        "(record)",
+        "invalid UTF-8",
+    ),
     ("missing_title", json.dumps(listing(listing_id="B2", title=None) | {"title": None}).encode(), "title", "string"),
-    ("missing_seller", json.dumps({"platform": "shopee", "listing_id": "B3", "title": "x"}).encode(), "seller", "required"),
+    (
+        "missing_seller",
+        json.dumps({"platform": "shopee", "listing_id": "B3", "title": "x"}).encode(),
+        "seller",
+        "required",
+    ),
     ("wrong_type_price", json.dumps(listing(listing_id="B4", price="cheap")).encode(), "price", "number"),
     ("negative_price", json.dumps(listing(listing_id="B5", price=-5)).encode(), "price", "greater than or equal to 0"),
     ("bad_platform", json.dumps(listing(listing_id="B6", platform="Shop ee")).encode(), "platform", "slug"),
     ("not_object", b'["a list"]', "(record)", "expected a JSON object"),
-    ("huge_description", json.dumps(listing(listing_id="B7", description="ก" * (50 * 1024 * 1024 // 3)), ensure_ascii=False).encode(), "description", "at most"),
+    (
+        "huge_description",
+        json.dumps(listing(listing_id="B7", description="ก" * (50 * 1024 * 1024 // 3)), ensure_ascii=False).encode(),
+        "description",
+        "at most",
+    ),
 ]
 
 
@@ -53,7 +69,7 @@ def test_truncated_last_line(tmp_path, db):
     path = tmp_path / "t.jsonl"
     write_jsonl(path, GOOD[:2])
     with path.open("a", encoding="utf-8") as fh:
-        fh.write(json.dumps(GOOD[2], ensure_ascii=False)[:-7])   # no closing brace, no newline
+        fh.write(json.dumps(GOOD[2], ensure_ascii=False)[:-7])  # no closing brace, no newline
     s = cli_json("ingest", path)
     assert (s["stored"], s["rejected"]) == (2, 1)
     assert "truncated" in s["errors_sample"][0]["reason"]
@@ -65,8 +81,8 @@ def test_csv_with_missing_column_and_bad_cell(tmp_path, db):
         w = csv.writer(fh)
         w.writerow(["platform", "listing_id", "title", "price", "seller_id", "seller_country", "attributes"])
         w.writerow(["lazada", "C1", "พัดลม 16 นิ้ว", "590", "s9", "TH", '{"เลขที่ มอก.": "934-2558"}'])
-        w.writerow(["lazada", "C2", "ไดร์เป่าผม", "390", "s9"])                       # missing columns
-        w.writerow(["lazada", "C3", "เตารีด", "abc", "s9", "TH", ""])                  # price not a number
+        w.writerow(["lazada", "C2", "ไดร์เป่าผม", "390", "s9"])  # missing columns
+        w.writerow(["lazada", "C3", "เตารีด", "abc", "s9", "TH", ""])  # price not a number
         w.writerow(["lazada", "C4", "หมวกกันน็อค", "690", "s10", "CN", ""])
     s = cli_json("ingest", path)
     assert (s["read"], s["stored"], s["rejected"]) == (4, 2, 2)
@@ -79,17 +95,31 @@ def test_csv_with_missing_column_and_bad_cell(tmp_path, db):
 
 def test_csv_bad_utf8_names_the_field(tmp_path, db):
     path = tmp_path / "b.csv"
-    path.write_bytes("platform,listing_id,title,seller_id\nshopee,U1,ok,s\nshopee,U2,".encode() + b"\xff\xfe" + b",s\n")
+    path.write_bytes(b"platform,listing_id,title,seller_id\nshopee,U1,ok,s\nshopee,U2," + b"\xff\xfe" + b",s\n")
     s = cli_json("ingest", path)
     assert (s["stored"], s["rejected"]) == (1, 1)
     assert s["errors_sample"][0]["field"] == "title"
 
 
 def test_parquet_nested_and_flat(tmp_path, db):
-    table = pa.Table.from_pylist([
-        {"platform": "temu", "listing_id": "P1", "title": "power bank 20000mAh", "price": 299.0, "seller": {"id": "cn1", "country": "CN"}},
-        {"platform": "temu", "listing_id": "P2", "title": "พาวเวอร์แบงค์", "price": -1.0, "seller": {"id": "cn1", "country": "CN"}},
-    ])
+    table = pa.Table.from_pylist(
+        [
+            {
+                "platform": "temu",
+                "listing_id": "P1",
+                "title": "power bank 20000mAh",
+                "price": 299.0,
+                "seller": {"id": "cn1", "country": "CN"},
+            },
+            {
+                "platform": "temu",
+                "listing_id": "P2",
+                "title": "พาวเวอร์แบงค์",
+                "price": -1.0,
+                "seller": {"id": "cn1", "country": "CN"},
+            },
+        ]
+    )
     pq.write_table(table, tmp_path / "l.parquet")
     s = cli_json("ingest", tmp_path / "l.parquet")
     assert (s["stored"], s["rejected"]) == (1, 1)
@@ -107,8 +137,16 @@ def test_reingest_updates_and_keeps_snapshots(tmp_path, db):
     assert _count(db, listings) == 3
     assert _count(db, listing_snapshots) == 4
     with db.connect() as c:
-        titles = c.execute(select(listing_snapshots.c.title).join(listings, listings.c.id == listing_snapshots.c.listing_pk)
-                           .where(listings.c.listing_id == "G0").order_by(listing_snapshots.c.id)).scalars().all()
+        titles = (
+            c.execute(
+                select(listing_snapshots.c.title)
+                .join(listings, listings.c.id == listing_snapshots.c.listing_pk)
+                .where(listings.c.listing_id == "G0")
+                .order_by(listing_snapshots.c.id)
+            )
+            .scalars()
+            .all()
+        )
     assert titles == ["ปลั๊กไฟ 0 ช่อง", "ปลั๊กไฟ ราคาใหม่"]
 
 

@@ -1,4 +1,5 @@
 """A kill -9 in the middle of an ingest, then a re-run, leaves exactly the right rows."""
+
 from __future__ import annotations
 
 import json
@@ -21,11 +22,20 @@ def test_kill_during_ingest_then_rerun(tmp_path, db):
     with path.open("w", encoding="utf-8") as fh:
         for i in range(N):
             if i % 1000 == 500:
-                fh.write('{"platform": "shopee", "listing_id": 1}\n')   # a bad record every 1000
-            fh.write(json.dumps(listing(listing_id=f"K{i}", title=f"ปลั๊กไฟ รุ่น {i}", price=i % 500, description="รายละเอียด " * 20),
-                                ensure_ascii=False) + "\n")
-    proc = subprocess.Popen([TISGUARD, "ingest", str(path), "--batch-size", "500"], env=os.environ.copy(),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                fh.write('{"platform": "shopee", "listing_id": 1}\n')  # a bad record every 1000
+            fh.write(
+                json.dumps(
+                    listing(listing_id=f"K{i}", title=f"ปลั๊กไฟ รุ่น {i}", price=i % 500, description="รายละเอียด " * 20),
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
+    proc = subprocess.Popen(
+        [TISGUARD, "ingest", str(path), "--batch-size", "500"],
+        env=os.environ.copy(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.time() + 120
     stored = 0
     while time.time() < deadline and proc.poll() is None:
@@ -38,7 +48,9 @@ def test_kill_during_ingest_then_rerun(tmp_path, db):
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert 0 < stored < N
-    rerun = subprocess.run([TISGUARD, "ingest", str(path), "--json"], env=os.environ.copy(), capture_output=True, text=True)
+    rerun = subprocess.run(
+        [TISGUARD, "ingest", str(path), "--json"], env=os.environ.copy(), capture_output=True, text=True
+    )
     assert rerun.returncode == 0, rerun.stderr
     summary = json.loads(rerun.stdout.strip().splitlines()[-1])
     assert summary["stored"] + summary["updated"] == N

@@ -1,11 +1,13 @@
 """Officer routes: sign-in, roles, CSRF, every JSON route, bad input gives a clear 4xx naming the field."""
+
 from __future__ import annotations
+
+from datetime import UTC
 
 from sqlalchemy import select
 
 from tisguard.store.tables import audit_log
 from webfixtures import csrf_of, first_flagged, sign_in
-
 
 PAGES = ["/queue", "/dashboard", "/notices", "/cases", "/complaints", "/listings/1", "/admin"]
 API = ["/api/v1/queue", "/api/v1/review/1", "/api/v1/dashboard", "/api/v1/officer/notices"]
@@ -51,8 +53,12 @@ def test_queue_filters_and_pagination(web):
     assert all(i["verdict"] == "unverified" for i in only["items"])
     cn = client.get("/api/v1/queue", params={"country": "CN"}).json()
     assert all(i["country"] == "CN" for i in cn["items"])
-    for bad, field in ((("verdict", "bogus"), "verdict"), (("country", "thailand"), "country"), (("page", "0"), "page"),
-                       (("since", "yesterday"), "since")):
+    for bad, field in (
+        (("verdict", "bogus"), "verdict"),
+        (("country", "thailand"), "country"),
+        (("page", "0"), "page"),
+        (("since", "yesterday"), "since"),
+    ):
         r = client.get("/api/v1/queue", params=dict([bad]))
         assert r.status_code == 422 and r.json()["detail"][0]["field"] == field
 
@@ -65,8 +71,11 @@ def test_decisions_need_csrf_and_valid_fields(web):
     assert client.post(url, json={"decision": "confirm", "legal_basis": "sec20"}).status_code == 403
     csrf = csrf_of(client)
     h = {"X-CSRF-Token": csrf}
-    for body, field in (({"decision": "confirm"}, "legal_basis"), ({"decision": "dismiss", "reason": "meh"}, "reason"),
-                        ({"decision": "burn"}, "decision")):
+    for body, field in (
+        ({"decision": "confirm"}, "legal_basis"),
+        ({"decision": "dismiss", "reason": "meh"}, "reason"),
+        ({"decision": "burn"}, "decision"),
+    ):
         r = client.post(url, json=body, headers=h)
         assert r.status_code == 422 and r.json()["detail"]["field"] == field
     r = client.post(url, json={"decision": "nope"}, headers={"X-CSRF-Token": "forged"})
@@ -78,6 +87,7 @@ def test_decisions_need_csrf_and_valid_fields(web):
     z = client.get(f"/listings/{item['id']}/evidence.zip")
     assert z.status_code == 200 and z.headers["x-evidence-sha256"] == ok["evidence_sha256"]
     from tisguard.services.evidence_package import verify_manifest
+
     manifest = verify_manifest(z.content)
     assert set(manifest["files"]) >= {"listing.json", "assessment.json", "registry.json"}
     with db.connect() as c:
@@ -92,8 +102,11 @@ def test_tampered_evidence_is_refused(web):
     sign_in(client, "officer", "officer-pass-123")
     item = first_flagged(client)
     csrf = csrf_of(client)
-    sha = client.post(f"/api/v1/review/{item['id']}/decision", json={"decision": "confirm", "legal_basis": "sec20"},
-                      headers={"X-CSRF-Token": csrf}).json()["evidence_sha256"]
+    sha = client.post(
+        f"/api/v1/review/{item['id']}/decision",
+        json={"decision": "confirm", "legal_basis": "sec20"},
+        headers={"X-CSRF-Token": csrf},
+    ).json()["evidence_sha256"]
     path = settings.evidence_dir / f"{sha}.zip"
     path.chmod(0o644)
     path.write_bytes(path.read_bytes() + b"tamper")
@@ -107,37 +120,54 @@ def test_notice_lifecycle_pdf_and_dashboard(web):
     csrf = csrf_of(client)
     before = client.get("/api/v1/dashboard").json()
     item = first_flagged(client)
-    client.post(f"/api/v1/review/{item['id']}/decision", json={"decision": "confirm", "legal_basis": "sec20bis"}, headers={"X-CSRF-Token": csrf})
-    r = client.post("/api/v1/officer/notices", json={"platform": "nowhere", "listing_ids": [item["id"]]}, headers={"X-CSRF-Token": csrf})
+    client.post(
+        f"/api/v1/review/{item['id']}/decision",
+        json={"decision": "confirm", "legal_basis": "sec20bis"},
+        headers={"X-CSRF-Token": csrf},
+    )
+    r = client.post(
+        "/api/v1/officer/notices",
+        json={"platform": "nowhere", "listing_ids": [item["id"]]},
+        headers={"X-CSRF-Token": csrf},
+    )
     assert r.status_code == 422 and r.json()["detail"]["field"] == "listing_ids"
-    n = client.post("/api/v1/officer/notices", json={"platform": item["platform"], "listing_ids": [item["id"]]},
-                    headers={"X-CSRF-Token": csrf}).json()
+    n = client.post(
+        "/api/v1/officer/notices",
+        json={"platform": item["platform"], "listing_ids": [item["id"]]},
+        headers={"X-CSRF-Token": csrf},
+    ).json()
     sent = client.post(f"/api/v1/officer/notices/{n['id']}/send", headers={"X-CSRF-Token": csrf}).json()
     assert sent["state"] == "sent" and sent["deadline"]
     assert client.post(f"/api/v1/officer/notices/{n['id']}/send", headers={"X-CSRF-Token": csrf}).status_code == 409
     pdf = client.get(f"/notices/{n['id']}/notice.pdf")
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF") and b"FontFile2" in pdf.content  # Thai TrueType font embedded
+    assert (
+        pdf.status_code == 200 and pdf.content.startswith(b"%PDF") and b"FontFile2" in pdf.content
+    )  # Thai TrueType font embedded
     after = client.get("/api/v1/dashboard").json()
     assert after["confirmed"] == before["confirmed"] + 1 and after["notices"] == before["notices"] + 1
 
 
 def test_overdue_after_two_business_days(web):
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from tisguard.services import notices as notice_svc
     from tisguard.services.thai import add_business_days
 
-    fri = datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc)
+    fri = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
     assert add_business_days(fri, 2).date().isoformat() == "2026-11-24"
     client, _, _, db = web
     sign_in(client, "supervisor", "supervisor-pass-123")
     csrf = csrf_of(client)
     item = first_flagged(client)
-    client.post(f"/api/v1/review/{item['id']}/decision", json={"decision": "confirm", "legal_basis": "sec20"}, headers={"X-CSRF-Token": csrf})
+    client.post(
+        f"/api/v1/review/{item['id']}/decision",
+        json={"decision": "confirm", "legal_basis": "sec20"},
+        headers={"X-CSRF-Token": csrf},
+    )
     pk = notice_svc.create_notice(db, item["platform"], [item["id"]], "supervisor")
     notice_svc.send_notice(db, pk, "supervisor")
-    assert notice_svc.mark_overdue(db, datetime.now(timezone.utc) + timedelta(days=1)) == 0
-    assert notice_svc.mark_overdue(db, datetime.now(timezone.utc) + timedelta(days=5)) == 1
+    assert notice_svc.mark_overdue(db, datetime.now(UTC) + timedelta(days=1)) == 0
+    assert notice_svc.mark_overdue(db, datetime.now(UTC) + timedelta(days=5)) == 1
     assert notice_svc.get_notice(db, pk)["state"] == "overdue"
 
 
@@ -158,14 +188,23 @@ def test_cases_admin_and_public_pages(web):
     page = client.get(case_url).text
     assert "investigating" in page and "พบสินค้าเดียวกัน" in page
     assert client.post(case_url, data={"csrf": csrf, "status": "bogus"}).status_code == 422
-    bad = client.post("/admin/standards", data={"csrf": csrf, "tis_number": "abc", "year_be": "99", "name_th": "", "source": ""})
+    bad = client.post(
+        "/admin/standards", data={"csrf": csrf, "tis_number": "abc", "year_be": "99", "name_th": "", "source": ""}
+    )
     errs = bad.text.split('id="admin-errors"')[1].split("</div></div>")[0] if 'id="admin-errors"' in bad.text else ""
     assert all(f"<b>{f}</b>" in errs for f in ("tis_number", "year_be", "name_th", "source")), errs
-    reg = "licence_no,licence_type,tis_number,tis_year,licensee,licensee_juristic_id,brands,status,issued_on\n" \
-          "ท1-1/2432,ท,2432,2555,บริษัท ก จำกัด,,A,active,2020-01-01\nท2-1/2432,ท,2432,2555,x,,,weird,2020-01-01\n"
+    reg = (
+        "licence_no,licence_type,tis_number,tis_year,licensee,licensee_juristic_id,brands,status,issued_on\n"
+        "ท1-1/2432,ท,2432,2555,บริษัท ก จำกัด,,A,active,2020-01-01\nท2-1/2432,ท,2432,2555,x,,,weird,2020-01-01\n"
+    )
     up = client.post("/admin/registry", data={"csrf": csrf}, files={"file": ("reg.csv", reg.encode(), "text/csv")})
     assert "row 3" in up.text and "status" in up.text and "1 added" in up.text
-    assert client.post("/admin/standards", data={"tis_number": "1", "year_be": "2560", "name_th": "x", "source": "y"}).status_code == 403
+    assert (
+        client.post(
+            "/admin/standards", data={"tis_number": "1", "year_be": "2560", "name_th": "x", "source": "y"}
+        ).status_code
+        == 403
+    )
 
 
 def test_english_switch_and_buddhist_dates(web):
@@ -175,7 +214,7 @@ def test_english_switch_and_buddhist_dates(web):
     assert "คิวตรวจสอบ" in th and " 25" in th
     en = client.get("/queue?lang=en").text
     assert "Review queue" in en
-    assert "Review queue" in client.get("/queue").text      # the choice sticks (cookie)
+    assert "Review queue" in client.get("/queue").text  # the choice sticks (cookie)
 
 
 def test_export_labels_from_decisions(web):
@@ -187,16 +226,28 @@ def test_export_labels_from_decisions(web):
     sign_in(client, "officer", "officer-pass-123")
     csrf = csrf_of(client)
     items = client.get("/api/v1/queue", params={"per_page": 2}).json()["items"]
-    client.post(f"/api/v1/review/{items[0]['id']}/decision", json={"decision": "confirm", "legal_basis": "sec20"}, headers={"X-CSRF-Token": csrf})
-    client.post(f"/api/v1/review/{items[1]['id']}/decision", json={"decision": "dismiss", "reason": "false_positive"},
-                headers={"X-CSRF-Token": csrf})
+    client.post(
+        f"/api/v1/review/{items[0]['id']}/decision",
+        json={"decision": "confirm", "legal_basis": "sec20"},
+        headers={"X-CSRF-Token": csrf},
+    )
+    client.post(
+        f"/api/v1/review/{items[1]['id']}/decision",
+        json={"decision": "dismiss", "reason": "false_positive"},
+        headers={"X-CSRF-Token": csrf},
+    )
     r = cli("export-labels")
     rows = [_json.loads(l) for l in r.stdout.splitlines() if l.startswith("{")]
     by_id = {x["listing_id"]: x["label"] for x in rows}
     assert by_id[items[0]["listing_id"]]["verdict"] in ("unverified", "non_compliant")
-    assert by_id[items[1]["listing_id"]] == {"verdict": "not_regulated", "tis": None, "reason": "officer dismissed: not regulated"}
+    assert by_id[items[1]["listing_id"]] == {
+        "verdict": "not_regulated",
+        "tis": None,
+        "reason": "officer dismissed: not regulated",
+    }
     from tisguard.spec.listing import validate_listing
-    assert all(validate_listing(x)[0] is not None for x in rows)     # the spec's labelled format
+
+    assert all(validate_listing(x)[0] is not None for x in rows)  # the spec's labelled format
 
 
 def test_logout_ends_the_session(web):

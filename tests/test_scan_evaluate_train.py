@@ -29,22 +29,37 @@ def test_scan_with_store_keeps_assessments(tmp_path, db):
     from tisguard.store.tables import assessments
 
     src = tmp_path / "in.jsonl"
-    src.write_text("\n".join((DEV / "test.jsonl").read_text(encoding="utf-8").splitlines()[:40]) + "\n", encoding="utf-8")
+    src.write_text(
+        "\n".join((DEV / "test.jsonl").read_text(encoding="utf-8").splitlines()[:40]) + "\n", encoding="utf-8"
+    )
     assert cli("registry", "import", DEV / "registry.csv").exit_code == 0
     s = cli_json("scan", src, "--out", tmp_path / "o.jsonl")
     assert s["assessed"] == 40
-    s2 = cli_json("scan", "--out", tmp_path / "o2.jsonl")   # rescan the store
+    s2 = cli_json("scan", "--out", tmp_path / "o2.jsonl")  # rescan the store
     assert s2["assessed"] == 40
     with db.connect() as c:
         assert c.execute(select(func.count()).select_from(assessments)).scalar_one() == 80
-        assert c.execute(select(func.count()).select_from(assessments).where(assessments.c.is_latest.is_(True))).scalar_one() == 40
+        assert (
+            c.execute(
+                select(func.count()).select_from(assessments).where(assessments.c.is_latest.is_(True))
+            ).scalar_one()
+            == 40
+        )
         versions = c.execute(select(assessments.c.engine_version).distinct()).scalars().all()
     assert len(versions) == 1 and "licence_registry@" in versions[0]
 
 
 def test_evaluate_prints_figures_on_the_test_split():
     f = cli_json("evaluate", DEV / "test.jsonl", "--registry", DEV / "registry.csv")
-    for k in ("n", "regulated_f1", "standard_accuracy", "flag_precision", "flag_recall", "verdict_accuracy", "verdict_macro_f1"):
+    for k in (
+        "n",
+        "regulated_f1",
+        "standard_accuracy",
+        "flag_precision",
+        "flag_recall",
+        "verdict_accuracy",
+        "verdict_macro_f1",
+    ):
         assert k in f
     assert f["n"] == 1500
     # a regression guard on the repo's own split, far below what the engine reaches
@@ -56,7 +71,9 @@ def test_evaluate_prints_figures_on_the_test_split():
 
 def test_train_writes_a_model_that_loads_without_pickle(tmp_path):
     small = tmp_path / "small.jsonl"
-    small.write_text("\n".join((DEV / "train.jsonl").read_text(encoding="utf-8").splitlines()[:1200]) + "\n", encoding="utf-8")
+    small.write_text(
+        "\n".join((DEV / "train.jsonl").read_text(encoding="utf-8").splitlines()[:1200]) + "\n", encoding="utf-8"
+    )
     out = tmp_path / "m" / "category.json"
     r = cli_json("train", small, "--out", out)
     assert out.exists() and out.with_suffix(".npz").exists()
@@ -70,12 +87,14 @@ def test_train_writes_a_model_that_loads_without_pickle(tmp_path):
 
 
 def test_scan_uses_the_stores_registry_when_none_is_given(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)                      # the default data dir is ./tisguard-data
+    monkeypatch.chdir(tmp_path)  # the default data dir is ./tisguard-data
     monkeypatch.delenv("TISGUARD_DATA", raising=False)
     monkeypatch.delenv("TISGUARD_DATABASE_URL", raising=False)
     assert cli("registry", "import", DEV / "registry.csv").exit_code == 0
     src = tmp_path / "in.jsonl"
-    src.write_text("\n".join((DEV / "test.jsonl").read_text(encoding="utf-8").splitlines()[:200]) + "\n", encoding="utf-8")
+    src.write_text(
+        "\n".join((DEV / "test.jsonl").read_text(encoding="utf-8").splitlines()[:200]) + "\n", encoding="utf-8"
+    )
     with_file = cli_json("scan", src, "--registry", DEV / "registry.csv", "--out", tmp_path / "a.jsonl")
     from_store = cli_json("scan", src, "--out", tmp_path / "b.jsonl")
     assert from_store["verdicts"] == with_file["verdicts"] and from_store["verdicts"].get("compliant", 0) > 0
@@ -86,7 +105,9 @@ def test_scan_uses_the_stores_registry_when_none_is_given(tmp_path, monkeypatch)
 def test_a_trained_model_in_the_data_dir_is_used(tmp_path, monkeypatch):
     monkeypatch.setenv("TISGUARD_DATA", str(tmp_path / "data"))
     small = tmp_path / "small.jsonl"
-    small.write_text("\n".join((DEV / "train.jsonl").read_text(encoding="utf-8").splitlines()[:800]) + "\n", encoding="utf-8")
+    small.write_text(
+        "\n".join((DEV / "train.jsonl").read_text(encoding="utf-8").splitlines()[:800]) + "\n", encoding="utf-8"
+    )
     trained = cli_json("train", small)
     assert (tmp_path / "data" / "models" / "category.json").exists()
     f = cli_json("evaluate", DEV / "test.jsonl", "--registry", DEV / "registry.csv")

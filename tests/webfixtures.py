@@ -1,4 +1,5 @@
 """Fixtures for the web tests: an app over a fresh store with the dev registry and some scanned listings."""
+
 from __future__ import annotations
 
 import json
@@ -18,7 +19,9 @@ def seed_store(db, settings, n: int = 60) -> None:
 
     import_registry(db, read_registry_csv(DEV / "registry.csv")[0])
     src = settings.data_dir / "seed.jsonl"
-    src.write_text("\n".join((DEV / "test.jsonl").read_text(encoding="utf-8").splitlines()[:n]) + "\n", encoding="utf-8")
+    src.write_text(
+        "\n".join((DEV / "test.jsonl").read_text(encoding="utf-8").splitlines()[:n]) + "\n", encoding="utf-8"
+    )
     scan_file_into_store(db, settings, Engine(reference_from_store(db)), src, lambda a: None, lambda i: None)
 
 
@@ -59,7 +62,13 @@ def bearer(key: str) -> dict:
 
 
 def listing(platform: str, lid: str, title: str = "ปลั๊กพ่วง 4 ช่อง 3 เมตร", **kw) -> dict:
-    return {"platform": platform, "listing_id": lid, "title": title, "seller": {"id": "seller-1", "country": "CN"}, **kw}
+    return {
+        "platform": platform,
+        "listing_id": lid,
+        "title": title,
+        "seller": {"id": "seller-1", "country": "CN"},
+        **kw,
+    }
 
 
 def csrf_of(client: TestClient) -> str:

@@ -3,6 +3,7 @@
 `--data DIR` on any command, else `TISGUARD_DATA`, else `./tisguard-data`.
 `TISGUARD_DATABASE_URL` (e.g. postgresql+psycopg://...) overrides the SQLite file in the data dir.
 """
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """The in-memory catalogue the detectors read: a snapshot of the standards table."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

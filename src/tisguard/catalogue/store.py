@@ -1,8 +1,9 @@
 """Load the catalogue CSVs into the store, and read it back as a `Catalogue`."""
+
 from __future__ import annotations
 
 import csv
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -32,8 +33,9 @@ def _read_dates(path: Path) -> dict[tuple[str, int], dict]:
     return out
 
 
-def standard_row(tis_number: str, year_be, name_th: str, name_en: str | None, source: str,
-                 dates: dict | None = None) -> tuple[dict | None, list[tuple[str, str]]]:
+def standard_row(
+    tis_number: str, year_be, name_th: str, name_en: str | None, source: str, dates: dict | None = None
+) -> tuple[dict | None, list[tuple[str, str]]]:
     """Validate one edition and shape it for the table; errors are (field, reason), all of them."""
     errors: list[tuple[str, str]] = []
     tis = None
@@ -51,11 +53,18 @@ def standard_row(tis_number: str, year_be, name_th: str, name_en: str | None, so
     if errors:
         return None, errors
     d = dates or {}
-    return {"tis_number": tis, "number": int(tis.split(" ")[0]), "part": tis.split(" ", 2)[2] if " " in tis else None,
-            "year_be": int(year_s), "name_th": name_th.strip(), "name_en": (name_en or "").strip() or None, "source": source.strip(),
-            "effective_date": d.get("effective_date_iso_derived") or None,
-            "effective_date_as_written": d.get("effective_date_as_written") or None,
-            "evidence_of_status": d.get("evidence_of_status") or None}, []
+    return {
+        "tis_number": tis,
+        "number": int(tis.split(" ")[0]),
+        "part": tis.split(" ", 2)[2] if " " in tis else None,
+        "year_be": int(year_s),
+        "name_th": name_th.strip(),
+        "name_en": (name_en or "").strip() or None,
+        "source": source.strip(),
+        "effective_date": d.get("effective_date_iso_derived") or None,
+        "effective_date_as_written": d.get("effective_date_as_written") or None,
+        "evidence_of_status": d.get("evidence_of_status") or None,
+    }, []
 
 
 def read_catalogue_csv(path: Path, dates_path: Path | None = None) -> tuple[list[dict], list[dict]]:
@@ -73,8 +82,9 @@ def read_catalogue_csv(path: Path, dates_path: Path | None = None) -> tuple[list
                 key = (canonical_tis(raw["tis_number"]), int(raw["year_be"]))
             except (ValueError, TypeError):
                 pass
-            row, errs = standard_row(raw["tis_number"], raw["year_be"], raw["name_th"], raw.get("name_en"), raw["source"],
-                                     dates.get(key, {}))
+            row, errs = standard_row(
+                raw["tis_number"], raw["year_be"], raw["name_th"], raw.get("name_en"), raw["source"], dates.get(key, {})
+            )
             if errs:
                 errors.extend({"row": n, "field": f, "reason": r} for f, r in errs)
             else:
@@ -84,10 +94,13 @@ def read_catalogue_csv(path: Path, dates_path: Path | None = None) -> tuple[list
 
 def upsert_standards(engine: Engine, rows: list[dict]) -> dict:
     """Insert new editions, update known ones; then mark older editions of a number superseded."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     added = updated = 0
     with engine.begin() as conn:
-        existing = {(r.tis_number, r.year_be): r.id for r in conn.execute(select(standards.c.id, standards.c.tis_number, standards.c.year_be))}
+        existing = {
+            (r.tis_number, r.year_be): r.id
+            for r in conn.execute(select(standards.c.id, standards.c.tis_number, standards.c.year_be))
+        }
         for row in rows:
             key = (row["tis_number"], row["year_be"])
             if key in existing:
@@ -101,8 +114,15 @@ def upsert_standards(engine: Engine, rows: list[dict]) -> dict:
 
 
 def _mark_superseded(conn) -> None:
-    rows = conn.execute(select(standards.c.id, standards.c.tis_number, standards.c.year_be, standards.c.status,
-                               standards.c.evidence_of_status)).all()
+    rows = conn.execute(
+        select(
+            standards.c.id,
+            standards.c.tis_number,
+            standards.c.year_be,
+            standards.c.status,
+            standards.c.evidence_of_status,
+        )
+    ).all()
     newest: dict[str, int] = {}
     for r in rows:
         if r.status != "retired":
@@ -111,14 +131,23 @@ def _mark_superseded(conn) -> None:
         if r.status == "retired":
             continue
         is_old = r.year_be < newest[r.tis_number] or (r.evidence_of_status or "").startswith("superseded")
-        conn.execute(update(standards).where(standards.c.id == r.id).values(
-            status="superseded" if is_old else "active", superseded_by_year=newest[r.tis_number] if is_old and r.year_be < newest[r.tis_number] else None))
+        conn.execute(
+            update(standards)
+            .where(standards.c.id == r.id)
+            .values(
+                status="superseded" if is_old else "active",
+                superseded_by_year=newest[r.tis_number] if is_old and r.year_be < newest[r.tis_number] else None,
+            )
+        )
 
 
 def set_status(engine: Engine, tis: str, year_be: int, status: str) -> bool:
     with engine.begin() as conn:
-        res = conn.execute(update(standards).where(standards.c.tis_number == canonical_tis(tis), standards.c.year_be == year_be)
-                           .values(status=status, updated_at=datetime.now(timezone.utc)))
+        res = conn.execute(
+            update(standards)
+            .where(standards.c.tis_number == canonical_tis(tis), standards.c.year_be == year_be)
+            .values(status=status, updated_at=datetime.now(UTC))
+        )
         _mark_superseded(conn)
         return res.rowcount > 0
 
@@ -126,7 +155,9 @@ def set_status(engine: Engine, tis: str, year_be: int, status: str) -> bool:
 def load_catalogue(engine: Engine) -> Catalogue:
     with engine.connect() as conn:
         rows = conn.execute(select(standards)).all()
-    return Catalogue([Standard(r.tis_number, r.year_be, r.name_th, r.name_en, r.source, r.status, r.effective_date) for r in rows])
+    return Catalogue(
+        [Standard(r.tis_number, r.year_be, r.name_th, r.name_en, r.source, r.status, r.effective_date) for r in rows]
+    )
 
 
 def ensure_catalogue(engine: Engine) -> Catalogue:
@@ -145,6 +176,17 @@ def catalogue_from_csv(path: Path | None = None) -> Catalogue:
     newest: dict[str, int] = {}
     for r in rows:
         newest[r["tis_number"]] = max(newest.get(r["tis_number"], 0), r["year_be"])
-    return Catalogue([Standard(r["tis_number"], r["year_be"], r["name_th"], r["name_en"], r["source"],
-                               "active" if r["year_be"] == newest[r["tis_number"]] else "superseded", r["effective_date"])
-                      for r in rows])
+    return Catalogue(
+        [
+            Standard(
+                r["tis_number"],
+                r["year_be"],
+                r["name_th"],
+                r["name_en"],
+                r["source"],
+                "active" if r["year_be"] == newest[r["tis_number"]] else "superseded",
+                r["effective_date"],
+            )
+            for r in rows
+        ]
+    )

@@ -1,4 +1,5 @@
 """Parse and format TIS numbers: '685 เล่ม 1', '60335 เล่ม 2(32)', '2432'."""
+
 from __future__ import annotations
 
 import re

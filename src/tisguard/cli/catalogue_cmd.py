@@ -11,8 +11,11 @@ app = typer.Typer(help="The mandatory-standards catalogue (administrators)")
 
 
 @app.command("import")
-def import_(file: Annotated[Optional[Path], typer.Argument(help="catalogue CSV (default: the packaged copy)")] = None,
-            data: DataOpt = None, json_out: JsonOpt = False) -> None:
+def import_(
+    file: Annotated[Optional[Path], typer.Argument(help="catalogue CSV (default: the packaged copy)")] = None,
+    data: DataOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
     """Import tisi_mandatory_standards.csv (and its _effective_dates companion)."""
     from tisguard.catalogue.store import packaged_catalogue_path, read_catalogue_csv, upsert_standards
 
@@ -29,7 +32,10 @@ def list_(data: DataOpt = None, json_out: JsonOpt = False) -> None:
     from tisguard.catalogue.store import ensure_catalogue
 
     cat = ensure_catalogue(engine_for(settings_for(data)))
-    rows = [{"tis_number": s.tis_number, "year_be": s.year_be, "status": s.status, "name_th": s.name_th} for s in cat.editions]
+    rows = [
+        {"tis_number": s.tis_number, "year_be": s.year_be, "status": s.status, "name_th": s.name_th}
+        for s in cat.editions
+    ]
     if json_out:
         emit_json({"standards": rows})
         return
@@ -38,9 +44,14 @@ def list_(data: DataOpt = None, json_out: JsonOpt = False) -> None:
 
 
 @app.command("add")
-def add(tis_number: str, year_be: int, name_th: Annotated[str, typer.Option(help="official Thai title")],
-        source: Annotated[str, typer.Option(help="where this fact comes from (URL)")],
-        name_en: Annotated[Optional[str], typer.Option()] = None, data: DataOpt = None) -> None:
+def add(
+    tis_number: str,
+    year_be: int,
+    name_th: Annotated[str, typer.Option(help="official Thai title")],
+    source: Annotated[str, typer.Option(help="where this fact comes from (URL)")],
+    name_en: Annotated[Optional[str], typer.Option()] = None,
+    data: DataOpt = None,
+) -> None:
     """Add (or edit) one edition of a standard; the source is required."""
     from tisguard.catalogue.store import standard_row, upsert_standards
 
@@ -52,8 +63,12 @@ def add(tis_number: str, year_be: int, name_th: Annotated[str, typer.Option(help
 
 
 @app.command("retire")
-def retire(tis_number: str, year_be: int, data: DataOpt = None,
-           restore: Annotated[bool, typer.Option(help="undo a retirement")] = False) -> None:
+def retire(
+    tis_number: str,
+    year_be: int,
+    data: DataOpt = None,
+    restore: Annotated[bool, typer.Option(help="undo a retirement")] = False,
+) -> None:
     """Retire one edition (it stays in the store, no longer applied)."""
     from tisguard.catalogue.store import set_status
 

@@ -1,4 +1,5 @@
 """What every command shares: the --data option, settings, the engine, JSON output, progress."""
+
 from __future__ import annotations
 
 import json
@@ -11,7 +12,9 @@ import typer
 
 from tisguard.config import Settings, resolve_settings
 
-DataOpt = Annotated[Optional[Path], typer.Option("--data", help="data directory (default: $TISGUARD_DATA or ./tisguard-data)")]
+DataOpt = Annotated[
+    Optional[Path], typer.Option("--data", help="data directory (default: $TISGUARD_DATA or ./tisguard-data)")
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="print the result as one JSON object on the last line")]
 
 
@@ -21,6 +24,7 @@ def settings_for(data: Path | None) -> Settings:
 
 def engine_for(settings: Settings):
     from tisguard.store.db import get_engine
+
     return get_engine(settings.database_url)
 
 
@@ -52,8 +56,14 @@ def progress_bar(label: str, total: int | None = None, enabled: bool = True):
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=__import__("rich.console").console.Console(stderr=True), transient=True) as prog:
+    with Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=__import__("rich.console").console.Console(stderr=True),
+        transient=True,
+    ) as prog:
         task = prog.add_task(label, total=total)
         last = [0]
 

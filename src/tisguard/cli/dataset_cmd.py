@@ -9,10 +9,12 @@ app = typer.Typer(help="Synthetic datasets (every record marked synthetic)")
 
 
 @app.command("generate")
-def generate(out: Annotated[Path, typer.Argument(help="output folder")],
-             n_train: Annotated[int, typer.Option(help="training listings")] = 6000,
-             n_test: Annotated[int, typer.Option(help="test listings")] = 1500,
-             seed: Annotated[int, typer.Option(help="world seed")] = 7) -> None:
+def generate(
+    out: Annotated[Path, typer.Argument(help="output folder")],
+    n_train: Annotated[int, typer.Option(help="training listings")] = 6000,
+    n_test: Annotated[int, typer.Option(help="test listings")] = 1500,
+    seed: Annotated[int, typer.Option(help="world seed")] = 7,
+) -> None:
     """Write train.jsonl, test.jsonl and registry.csv of one synthetic world."""
     from tisguard.catalogue.store import catalogue_from_csv
     from tisguard.demo.synthetic import SyntheticWorld, write_jsonl, write_registry_csv
@@ -26,9 +28,14 @@ def generate(out: Annotated[Path, typer.Argument(help="output folder")],
 
 
 @app.command("images")
-def images(out: Annotated[Path, typer.Argument(help="output folder")], n: Annotated[int, typer.Option(help="images")] = 48,
-           seed: Annotated[int, typer.Option()] = 5,
-           registry: Annotated[Path, typer.Option(help="registry CSV whose licences the labels show")] = Path("datasets/dev/registry.csv")) -> None:
+def images(
+    out: Annotated[Path, typer.Argument(help="output folder")],
+    n: Annotated[int, typer.Option(help="images")] = 48,
+    seed: Annotated[int, typer.Option()] = 5,
+    registry: Annotated[Path, typer.Option(help="registry CSV whose licences the labels show")] = Path(
+        "datasets/dev/registry.csv"
+    ),
+) -> None:
     """Write synthetic label photos and manifest.jsonl (truth per image)."""
     from tisguard.images.synthetic import make_image_set
     from tisguard.registry.store import read_registry_csv

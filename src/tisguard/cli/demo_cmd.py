@@ -9,9 +9,12 @@ from tisguard.cli.common import DataOpt, engine_for, settings_for
 DEMO_SEED = 2026
 
 
-def demo(data: DataOpt = None, n: Annotated[int, typer.Option(help="synthetic demo listings")] = 400,
-         serve: Annotated[bool, typer.Option(help="start the web app afterwards")] = True,
-         port: Annotated[int, typer.Option(help="web app port")] = 8000) -> None:
+def demo(
+    data: DataOpt = None,
+    n: Annotated[int, typer.Option(help="synthetic demo listings")] = 400,
+    serve: Annotated[bool, typer.Option(help="start the web app afterwards")] = True,
+    port: Annotated[int, typer.Option(help="web app port")] = 8000,
+) -> None:
     """Load the catalogue, a synthetic demo registry and demo listings, scan them, then serve the app."""
     from tisguard.catalogue.store import ensure_catalogue
     from tisguard.demo.synthetic import SyntheticWorld, write_jsonl, write_registry_csv
@@ -19,8 +22,8 @@ def demo(data: DataOpt = None, n: Annotated[int, typer.Option(help="synthetic de
     from tisguard.detect.engine import Engine
     from tisguard.detect.lexicon import Lexicon
     from tisguard.detect.reference import reference_from_store
-    from tisguard.registry.store import import_registry, read_registry_csv
     from tisguard.images.analyze import ImageAnalyzer
+    from tisguard.registry.store import import_registry, read_registry_csv
     from tisguard.scan.store_scan import scan_file_into_store
 
     settings = settings_for(data)
@@ -45,8 +48,10 @@ def demo(data: DataOpt = None, n: Annotated[int, typer.Option(help="synthetic de
         counts[a.verdict] = counts.get(a.verdict, 0) + 1
 
     summary = scan_file_into_store(db, settings, engine, demo_dir / "listings.jsonl", count, lambda _n: None)
-    typer.echo(f"listings (synthetic): read {summary['read']}, stored {summary['stored']}, updated {summary['updated']}, "
-               f"rejected {summary['rejected']}; {with_photos} show their licence only in a label photo")
+    typer.echo(
+        f"listings (synthetic): read {summary['read']}, stored {summary['stored']}, updated {summary['updated']}, "
+        f"rejected {summary['rejected']}; {with_photos} show their licence only in a label photo"
+    )
     typer.echo("verdicts: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     after_scan(settings, db, serve, port)
 
@@ -68,9 +73,13 @@ def add_label_photos(records: list[dict], world, demo_dir, k: int = 8) -> int:
             continue
         lic = rng.choice(lics)
         genuine = done % 2 == 0
-        spec = {"product": r["title"][:28], "mark": True, "standard": f"{lic.tis}-{lic.year}",
-                "licence": lic.licence_no if genuine else None,
-                "qr": None if genuine else f"https://tisi-verify.example.invalid/check?no={lic.licence_no}"}
+        spec = {
+            "product": r["title"][:28],
+            "mark": True,
+            "standard": f"{lic.tis}-{lic.year}",
+            "licence": lic.licence_no if genuine else None,
+            "qr": None if genuine else f"https://tisi-verify.example.invalid/check?no={lic.licence_no}",
+        }
         name = f"images/{r['listing_id']}.png"
         label_image(rng, spec, "clean").save(demo_dir / name)
         r["images"] = [{"path": name}]
@@ -90,5 +99,6 @@ def after_scan(settings, db, serve: bool, port: int) -> None:
         typer.echo(f"demo account: {user} ({role}) password: {password}")
     if serve:
         from tisguard.web.server import run_server
+
         typer.echo(f"tisguard web app: http://127.0.0.1:{port}/")
         run_server(settings, port)

@@ -8,10 +8,13 @@ import typer
 from tisguard.cli.common import DataOpt, JsonOpt, emit_json, engine_for, fail, progress_bar, settings_for
 
 
-def ingest(file: Annotated[Path, typer.Argument(help="listings file: .jsonl, .csv or .parquet")],
-           data: DataOpt = None, json_out: JsonOpt = False,
-           fmt: Annotated[Optional[str], typer.Option("--format", help="jsonl | csv | parquet")] = None,
-           batch_size: Annotated[int, typer.Option(help="records per transaction")] = 1000) -> None:
+def ingest(
+    file: Annotated[Path, typer.Argument(help="listings file: .jsonl, .csv or .parquet")],
+    data: DataOpt = None,
+    json_out: JsonOpt = False,
+    fmt: Annotated[Optional[str], typer.Option("--format", help="jsonl | csv | parquet")] = None,
+    batch_size: Annotated[int, typer.Option(help="records per transaction")] = 1000,
+) -> None:
     """Ingest listings (listing-v1) into the store; bad records go to the rejects table and file."""
     from tisguard.ingest.pipeline import ingest_file
 
@@ -25,8 +28,11 @@ def ingest(file: Annotated[Path, typer.Argument(help="listings file: .jsonl, .cs
     except ValueError as e:
         fail(str(e))
     s = summary.as_dict()
-    typer.echo(f"read {s['read']}, stored {s['stored']}, updated {s['updated']} ({s['unchanged']} unchanged), "
-               f"rejected {s['rejected']} in {s['seconds']} s", err=json_out)
+    typer.echo(
+        f"read {s['read']}, stored {s['stored']}, updated {s['updated']} ({s['unchanged']} unchanged), "
+        f"rejected {s['rejected']} in {s['seconds']} s",
+        err=json_out,
+    )
     for e in s["errors_sample"][:10]:
         typer.echo(f"  rejected record {e['record_no']} field {e['field']}: {e['reason']}", err=True)
     if s["rejected"]:

@@ -1,12 +1,26 @@
 """`tisguard`: one Typer app; each command lives in its own module and is imported when run."""
+
 from __future__ import annotations
 
 import typer
 
-from tisguard.cli import catalogue_cmd, dataset_cmd, demo_cmd, evaluate_cmd, ingest_cmd, registry_cmd, scan_cmd, train_cmd, web_cmd
+from tisguard.cli import (
+    catalogue_cmd,
+    dataset_cmd,
+    demo_cmd,
+    evaluate_cmd,
+    ingest_cmd,
+    registry_cmd,
+    scan_cmd,
+    train_cmd,
+    web_cmd,
+)
 
-app = typer.Typer(help="tisguard: find products sold online in Thailand without the mandatory TIS licence",
-                  no_args_is_help=True, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="tisguard: find products sold online in Thailand without the mandatory TIS licence",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 app.add_typer(catalogue_cmd.app, name="catalogue")
 app.add_typer(registry_cmd.app, name="registry")
 app.add_typer(dataset_cmd.app, name="dataset")

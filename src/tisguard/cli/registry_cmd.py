@@ -11,8 +11,11 @@ app = typer.Typer(help="The TISI licence registry")
 
 
 @app.command("import")
-def import_(file: Annotated[Path, typer.Argument(help="registry CSV in the spec's format")],
-            data: DataOpt = None, json_out: JsonOpt = False) -> None:
+def import_(
+    file: Annotated[Path, typer.Argument(help="registry CSV in the spec's format")],
+    data: DataOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
     """Import a licence registry CSV; bad rows are reported by row and field, good rows go in."""
     from tisguard.registry.store import import_registry, read_registry_csv
 
@@ -26,8 +29,9 @@ def import_(file: Annotated[Path, typer.Argument(help="registry CSV in the spec'
 
 
 @app.command("lookup")
-def lookup(query: str, by: Annotated[str, typer.Option(help="number | licensee | brand")] = "number",
-           data: DataOpt = None) -> None:
+def lookup(
+    query: str, by: Annotated[str, typer.Option(help="number | licensee | brand")] = "number", data: DataOpt = None
+) -> None:
     """Look a licence up by number (tolerant), licensee (fuzzy) or brand."""
     from tisguard.registry.store import load_registry
 

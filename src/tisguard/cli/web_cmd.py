@@ -21,7 +21,9 @@ def serve(port: Annotated[int, typer.Option(help="port on 127.0.0.1")] = 8000, d
 
 
 @users_app.command("add")
-def user_add(name: str, role: Annotated[str, typer.Option(help="officer | supervisor | admin")] = "officer", data: DataOpt = None) -> None:
+def user_add(
+    name: str, role: Annotated[str, typer.Option(help="officer | supervisor | admin")] = "officer", data: DataOpt = None
+) -> None:
     """Create (or reset) a user; the password is read from stdin."""
     from tisguard.services.users import UserError, add_user
 
@@ -69,8 +71,11 @@ def platform_revoke(name: str, data: DataOpt = None) -> None:
 
 
 @platforms_app.command("webhook")
-def platform_webhook(name: str, url: Annotated[Optional[str], typer.Argument(help="https URL; omit to remove")] = None,
-                     data: DataOpt = None) -> None:
+def platform_webhook(
+    name: str,
+    url: Annotated[Optional[str], typer.Argument(help="https URL; omit to remove")] = None,
+    data: DataOpt = None,
+) -> None:
     """Set the URL that receives new notices (signed with HMAC-SHA256); prints the signing secret."""
     from tisguard.services.platforms import set_webhook
 
@@ -78,8 +83,10 @@ def platform_webhook(name: str, url: Annotated[Optional[str], typer.Argument(hel
     typer.echo(f"webhook signing secret: {secret}" if secret else "webhook removed")
 
 
-def export_labels(out: Annotated[Optional[str], typer.Option("--out", help="JSON Lines file (default: stdout)")] = None,
-                  data: DataOpt = None) -> None:
+def export_labels(
+    out: Annotated[Optional[str], typer.Option("--out", help="JSON Lines file (default: stdout)")] = None,
+    data: DataOpt = None,
+) -> None:
     """Export confirmed and dismissed listings as labelled records (listing-v1 + label) for retraining."""
     from tisguard.detect.evidence import dumps
     from tisguard.services.decisions import export_labels as export

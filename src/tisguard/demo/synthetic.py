@@ -5,6 +5,7 @@ misspellings and Thai digits; negatives include hard ones (a helmet bag is not a
 generator takes product names from the lexicon but mangles them, so a model cannot simply learn
 the lexicon back; standards facts (numbers, years) come only from the catalogue.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,11 +20,48 @@ from tisguard.detect.lexicon import Lexicon
 
 THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 PLATFORMS = ["shopee", "lazada", "tiktok", "line", "nocnoc", "temu"]
-BASE_PRICE = {"2432": 250, "166": 60, "824": 80, "909": 450, "2425": 650, "11 เล่ม 3": 1200, "2879": 450, "2217": 180, "369": 690,
-              "685 เล่ม 1": 250, "366": 490, "1985": 390, "934": 890, "2062": 990, "60335 เล่ม 2(15)": 390, "1509": 790, "1641": 890,
-              "1693": 2900, "1773": 2500, "1529": 12900, "2214": 6900, "60335 เล่ม 2(7)": 5900, "1389": 8900, "60335 เล่ม 2(32)": 990,
-              "2780": 59, "2779": 89, "956": 45, "1955": 390, "62368 เล่ม 1": 290, "27": 1200, "879": 25, "53": 15, "309": 45,
-              "2718": 2400, "15": 150, "24": 180, "20": 120, "50": 350, "2540": 650000, "2915": 45000}
+BASE_PRICE = {
+    "2432": 250,
+    "166": 60,
+    "824": 80,
+    "909": 450,
+    "2425": 650,
+    "11 เล่ม 3": 1200,
+    "2879": 450,
+    "2217": 180,
+    "369": 690,
+    "685 เล่ม 1": 250,
+    "366": 490,
+    "1985": 390,
+    "934": 890,
+    "2062": 990,
+    "60335 เล่ม 2(15)": 390,
+    "1509": 790,
+    "1641": 890,
+    "1693": 2900,
+    "1773": 2500,
+    "1529": 12900,
+    "2214": 6900,
+    "60335 เล่ม 2(7)": 5900,
+    "1389": 8900,
+    "60335 เล่ม 2(32)": 990,
+    "2780": 59,
+    "2779": 89,
+    "956": 45,
+    "1955": 390,
+    "62368 เล่ม 1": 290,
+    "27": 1200,
+    "879": 25,
+    "53": 15,
+    "309": 45,
+    "2718": 2400,
+    "15": 150,
+    "24": 180,
+    "20": 120,
+    "50": 350,
+    "2540": 650000,
+    "2915": 45000,
+}
 
 
 def thai_digits(s: str) -> str:
@@ -39,7 +77,7 @@ def misspell(rng: random.Random, s: str) -> str:
         marks = [i for i, c in enumerate(s) if c in "่้๊๋็์"]
         if marks:
             i = rng.choice(marks)
-            return s[:i] + s[i + 1:]
+            return s[:i] + s[i + 1 :]
     if r < 0.65 and len(s) > 3:
         i = rng.randrange(1, len(s))
         return s[:i] + " " + s[i:]
@@ -60,9 +98,17 @@ class RegistryEntry:
     status: str
 
     def row(self) -> dict:
-        return {"licence_no": self.licence_no, "licence_type": self.licence_type, "tis_number": self.tis, "tis_year": self.year,
-                "licensee": self.licensee, "licensee_juristic_id": self.juristic_id, "brands": ";".join(self.brands),
-                "status": self.status, "issued_on": f"20{10 + hash(self.licence_no) % 15:02d}-0{1 + hash(self.licence_no) % 9}-15"}
+        return {
+            "licence_no": self.licence_no,
+            "licence_type": self.licence_type,
+            "tis_number": self.tis,
+            "tis_year": self.year,
+            "licensee": self.licensee,
+            "licensee_juristic_id": self.juristic_id,
+            "brands": ";".join(self.brands),
+            "status": self.status,
+            "issued_on": f"20{10 + hash(self.licence_no) % 15:02d}-0{1 + hash(self.licence_no) % 9}-15",
+        }
 
 
 class SyntheticWorld:
@@ -80,8 +126,15 @@ class SyntheticWorld:
 
     def _company(self) -> str:
         base = self.rng.choice(P.COMPANY_TH)
-        return self.rng.choice([f"บริษัท {base} จำกัด", f"บริษัท {base} จำกัด (มหาชน)", f"ห้างหุ้นส่วนจำกัด {base}",
-                                f"{base} Co., Ltd.", f"บจก. {base}"])
+        return self.rng.choice(
+            [
+                f"บริษัท {base} จำกัด",
+                f"บริษัท {base} จำกัด (มหาชน)",
+                f"ห้างหุ้นส่วนจำกัด {base}",
+                f"{base} Co., Ltd.",
+                f"บจก. {base}",
+            ]
+        )
 
     def _make_registry(self) -> list[RegistryEntry]:
         rng, out, used = self.rng, [], set()
@@ -115,8 +168,19 @@ class SyntheticWorld:
 
     def _std_text(self, tis: str) -> str:
         year = str(self.cat.current(tis).year_be)
-        form = self.rng.choice(["มอก.{t}-{y}", "มอก. {t}-{y}", "มอก {t}/{y}", "TIS {t}-{y}", "ม.อ.ก. {t}-{y}", "มอก.{t}",
-                                "มาตรฐาน มอก. {t}-{y}", "(มอก.{t}-{y})", "ได้รับ มอก.{t}-{y}"]).format(t=tis, y=year)
+        form = self.rng.choice(
+            [
+                "มอก.{t}-{y}",
+                "มอก. {t}-{y}",
+                "มอก {t}/{y}",
+                "TIS {t}-{y}",
+                "ม.อ.ก. {t}-{y}",
+                "มอก.{t}",
+                "มาตรฐาน มอก. {t}-{y}",
+                "(มอก.{t}-{y})",
+                "ได้รับ มอก.{t}-{y}",
+            ]
+        ).format(t=tis, y=year)
         return thai_digits(form) if self.rng.random() < 0.15 else form
 
     def _lic_text(self, no: str) -> str:
@@ -124,9 +188,23 @@ class SyntheticWorld:
         if rng.random() < 0.25:
             no = no[0] + " " + no[1:] if no[0] in "ทนส" and not no.startswith("นค") else no
         if rng.random() < 0.1:
-            no = "(" + no[:no.index(next(c for c in no if c.isdigit()))] + ")" + no[no.index(next(c for c in no if c.isdigit())):]
-        form = rng.choice(["ใบอนุญาตเลขที่ {n}", "ใบอนุญาต {n}", "License No. {n}", "เลขที่ใบอนุญาต: {n}", "ใบอนุญาตเลขที่\n{n}",
-                           "ใบอนุญาต มอก. เลขที่ {n}", "licence {n}"]).format(n=no)
+            no = (
+                "("
+                + no[: no.index(next(c for c in no if c.isdigit()))]
+                + ")"
+                + no[no.index(next(c for c in no if c.isdigit())) :]
+            )
+        form = rng.choice(
+            [
+                "ใบอนุญาตเลขที่ {n}",
+                "ใบอนุญาต {n}",
+                "License No. {n}",
+                "เลขที่ใบอนุญาต: {n}",
+                "ใบอนุญาตเลขที่\n{n}",
+                "ใบอนุญาต มอก. เลขที่ {n}",
+                "licence {n}",
+            ]
+        ).format(n=no)
         return thai_digits(form) if rng.random() < 0.12 else form
 
     def _promo(self, k: int) -> list[str]:
@@ -140,7 +218,12 @@ class SyntheticWorld:
         rng = self.rng
         cn = rng.random() < (0.5 if risky else 0.2)
         if cn:
-            return {"id": f"syn-cn-{rng.randint(1, 400)}", "name": rng.choice(P.SELLER_NAMES_CN), "country": "CN", "dbd_registered": False}
+            return {
+                "id": f"syn-cn-{rng.randint(1, 400)}",
+                "name": rng.choice(P.SELLER_NAMES_CN),
+                "country": "CN",
+                "dbd_registered": False,
+            }
         s = {"id": f"syn-th-{rng.randint(1, 600)}", "name": rng.choice(P.SELLER_NAMES_TH), "country": "TH"}
         if rng.random() < 0.7:
             s["dbd_registered"] = rng.random() < (0.4 if risky else 0.75)
@@ -162,15 +245,34 @@ class SyntheticWorld:
         tis = rng.choice(self.products)
         return self._regulated(i, tis, kind)
 
-    def _finish(self, i: int, title_parts: list[str], desc: str, brand: str, seller: dict, price: float,
-                attrs: dict, label: dict, category: str | None) -> dict:
+    def _finish(
+        self,
+        i: int,
+        title_parts: list[str],
+        desc: str,
+        brand: str,
+        seller: dict,
+        price: float,
+        attrs: dict,
+        label: dict,
+        category: str | None,
+    ) -> dict:
         rng = self.rng
         title = " ".join(p for p in title_parts if p).strip()
-        rec = {"platform": rng.choice(PLATFORMS), "listing_id": f"syn{self.seed}-{i}", "title": title[:300], "description": desc,
-               "url": f"https://example.invalid/p/syn{self.seed}-{i}", "price": round(price, 2), "currency": "THB",
-               "seller": seller, "sold_count": int(rng.paretovariate(1.2) * 3) if rng.random() < 0.85 else 0,
-               "captured_at": f"2026-{rng.randint(1, 11):02d}-{rng.randint(1, 28):02d}T{rng.randint(0, 23):02d}:00:00+07:00",
-               "synthetic": True, "label": label}
+        rec = {
+            "platform": rng.choice(PLATFORMS),
+            "listing_id": f"syn{self.seed}-{i}",
+            "title": title[:300],
+            "description": desc,
+            "url": f"https://example.invalid/p/syn{self.seed}-{i}",
+            "price": round(price, 2),
+            "currency": "THB",
+            "seller": seller,
+            "sold_count": int(rng.paretovariate(1.2) * 3) if rng.random() < 0.85 else 0,
+            "captured_at": f"2026-{rng.randint(1, 11):02d}-{rng.randint(1, 28):02d}T{rng.randint(0, 23):02d}:00:00+07:00",
+            "synthetic": True,
+            "label": label,
+        }
         if brand:
             rec["brand"] = brand
         if attrs:
@@ -181,7 +283,9 @@ class SyntheticWorld:
 
     def _price(self, tis: str | None, cheap: bool) -> float:
         base = BASE_PRICE.get(tis or "", 400)
-        f = self.rng.lognormvariate(0, 0.35) * (self.rng.uniform(0.3, 0.8) if cheap and self.rng.random() < 0.6 else 1.0)
+        f = self.rng.lognormvariate(0, 0.35) * (
+            self.rng.uniform(0.3, 0.8) if cheap and self.rng.random() < 0.6 else 1.0
+        )
         return max(5.0, base * f)
 
     def _regulated(self, i: int, tis: str, kind: str) -> dict:
@@ -221,19 +325,34 @@ class SyntheticWorld:
                 if rng.random() < 0.3:
                     attrs["มาตรฐาน"] = f"มอก. {tis}"
             if r >= 0.6:
-                evidence_desc.append(rng.choice(["มี มอก. ค่ะ", "สินค้าได้มาตรฐาน มอก.", "ผ่านมาตรฐาน มอก. ปลอดภัย", "มีมอก.รับรอง",
-                                                 "ผ่านการรับรองมาตรฐาน", "TIS certified", "มีเครื่องหมาย มอก."]))
+                evidence_desc.append(
+                    rng.choice(
+                        [
+                            "มี มอก. ค่ะ",
+                            "สินค้าได้มาตรฐาน มอก.",
+                            "ผ่านมาตรฐาน มอก. ปลอดภัย",
+                            "มีมอก.รับรอง",
+                            "ผ่านการรับรองมาตรฐาน",
+                            "TIS certified",
+                            "มีเครื่องหมาย มอก.",
+                        ]
+                    )
+                )
             reason = "claim_without_licence"
         if kind == "non_compliant":
             r = rng.random()
             if r < 0.55:
                 reason = "no_mark"
                 if rng.random() < 0.15:
-                    evidence_desc.append(rng.choice(["ไม่มี มอก. นะคะ", "สินค้านำเข้า ไม่มีมอก.", "no TIS, import from China"]))
+                    evidence_desc.append(
+                        rng.choice(["ไม่มี มอก. นะคะ", "สินค้านำเข้า ไม่มีมอก.", "no TIS, import from China"])
+                    )
                     reason = "admits_no_mark"
             elif r < 0.7:
                 reason = "licence_not_in_registry"
-                place_licence(f"{rng.choice(['ท', 'น'])}{rng.randint(10000, 99999)}-{rng.randint(1, 99)}/{tis.replace(' ', '')}")
+                place_licence(
+                    f"{rng.choice(['ท', 'น'])}{rng.randint(10000, 99999)}-{rng.randint(1, 99)}/{tis.replace(' ', '')}"
+                )
             elif r < 0.82:
                 bad = [e for e in self.by_tis.get(tis, []) if e.status != "active"]
                 if bad:
@@ -269,8 +388,17 @@ class SyntheticWorld:
         seller = self._seller(risky=kind == "non_compliant")
         category = rng.choice([None, None, "บ้านและสวน", "เครื่องใช้ไฟฟ้า", "อื่นๆ", "ยานยนต์", "แม่และเด็ก", "เครื่องครัว"])
         label = {"verdict": kind, "tis": tis, "reason": reason}
-        return self._finish(i, parts, desc, brand if brand not in ("", None) else "", seller,
-                            self._price(tis, kind == "non_compliant"), attrs, label, category)
+        return self._finish(
+            i,
+            parts,
+            desc,
+            brand if brand not in ("", None) else "",
+            seller,
+            self._price(tis, kind == "non_compliant"),
+            attrs,
+            label,
+            category,
+        )
 
     def _negative(self, i: int) -> dict:
         rng = self.rng
@@ -282,8 +410,25 @@ class SyntheticWorld:
             price = BASE_PRICE.get(tis_like, 300) * rng.uniform(0.05, 0.4)
         elif r < 0.6:
             tis_like = rng.choice(self.products)
-            acc = rng.choice(["กระเป๋าใส่", "เคสใส่", "ที่แขวน", "ที่วาง", "สติ๊กเกอร์ติด", "ซองใส่", "ฝาครอบ", "ผ้าคลุม",
-                              "ชั้นวาง", "ที่อุด", "ขาแขวน", "ที่จัดเก็บ", "กระเป๋าจัดระเบียบ", "holder for", "case for"])
+            acc = rng.choice(
+                [
+                    "กระเป๋าใส่",
+                    "เคสใส่",
+                    "ที่แขวน",
+                    "ที่วาง",
+                    "สติ๊กเกอร์ติด",
+                    "ซองใส่",
+                    "ฝาครอบ",
+                    "ผ้าคลุม",
+                    "ชั้นวาง",
+                    "ที่อุด",
+                    "ขาแขวน",
+                    "ที่จัดเก็บ",
+                    "กระเป๋าจัดระเบียบ",
+                    "holder for",
+                    "case for",
+                ]
+            )
             name = f"{acc}{self._term(tis_like)}" if rng.random() < 0.6 else f"{acc} {self._term(tis_like)}"
             price = rng.uniform(29, 259)
         else:
@@ -293,11 +438,26 @@ class SyntheticWorld:
         rng.shuffle(parts)
         evidence = []
         if rng.random() < 0.08:
-            evidence.append(rng.choice(["ผ่านมาตรฐาน อย.", "ได้มาตรฐาน", "มาตรฐานส่งออก", "รุ่น 2432", "model 685-1", "ISO 9001"]))
+            evidence.append(
+                rng.choice(["ผ่านมาตรฐาน อย.", "ได้มาตรฐาน", "มาตรฐานส่งออก", "รุ่น 2432", "model 685-1", "ISO 9001"])
+            )
         desc = self._description([name], evidence)
         brand = rng.choice(P.BRANDS + P.NO_BRAND)
-        return self._finish(i, parts, desc, brand, self._seller(False), price, {}, {"verdict": "not_regulated", "tis": None,
-                            "reason": "accessory_or_other" if tis_like else "unregulated_goods"}, None)
+        return self._finish(
+            i,
+            parts,
+            desc,
+            brand,
+            self._seller(False),
+            price,
+            {},
+            {
+                "verdict": "not_regulated",
+                "tis": None,
+                "reason": "accessory_or_other" if tis_like else "unregulated_goods",
+            },
+            None,
+        )
 
     def _safe_excludes(self, tis: str) -> list[str]:
         """Exclusions that do not name another regulated product (a car windscreen is not float glass,
@@ -325,8 +485,20 @@ def write_registry_csv(path: Path, world: SyntheticWorld) -> None:
 
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=["licence_no", "licence_type", "tis_number", "tis_year", "licensee",
-                                           "licensee_juristic_id", "brands", "status", "issued_on"])
+        w = csv.DictWriter(
+            fh,
+            fieldnames=[
+                "licence_no",
+                "licence_type",
+                "tis_number",
+                "tis_year",
+                "licensee",
+                "licensee_juristic_id",
+                "brands",
+                "status",
+                "issued_on",
+            ],
+        )
         w.writeheader()
         for e in world.registry:
             w.writerow(e.row())

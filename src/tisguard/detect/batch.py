@@ -1,4 +1,5 @@
 """Stream listings from a file through the engine in batches (bounded memory)."""
+
 from __future__ import annotations
 
 import gc
@@ -32,7 +33,9 @@ def _assess_without_gc(engine: Engine, batch: list[Listing]) -> list[Assessment]
             gc.enable()
 
 
-def assess_stream(engine: Engine, listings: Iterator[Listing], batch_size: int = 512) -> Iterator[tuple[Listing, Assessment]]:
+def assess_stream(
+    engine: Engine, listings: Iterator[Listing], batch_size: int = 512
+) -> Iterator[tuple[Listing, Assessment]]:
     """Assess a stream in batches of `batch_size`: bounded memory, batch-speed scoring."""
     batch: list[Listing] = []
     for listing in listings:

@@ -2,6 +2,7 @@
 
 Defaults live here; a JSON file (`--config`) overrides any part of them.
 """
+
 from __future__ import annotations
 
 import copy
@@ -9,15 +10,25 @@ import json
 from pathlib import Path
 
 DEFAULT_CONFIG: dict = {
-    "detectors": ["standard_number", "licence_number", "vague_claim", "category", "image_evidence", "licence_registry",
-                  "cross_border", "low_price", "seller_dbd", "seller_history"],
+    "detectors": [
+        "standard_number",
+        "licence_number",
+        "vague_claim",
+        "category",
+        "image_evidence",
+        "licence_registry",
+        "cross_border",
+        "low_price",
+        "seller_dbd",
+        "seller_history",
+    ],
     "params": {"low_price": {"ratio": 0.45}},
     "regulated_threshold": 0.5,
     # log-odds added to the risk score by each signal (the waterfall's steps)
     "weights": {
         "base": -1.0,
         "category_scale": 1.0,
-        "category_cap": 4.0,      # the category step is clipped to [-cap, cap/2]: a product type alone never makes risk certain
+        "category_cap": 4.0,  # the category step is clipped to [-cap, cap/2]: a product type alone never makes risk certain
         "licence_verified": -5.0,
         "licence_not_found": 2.5,
         "licence_suspended": 3.0,

@@ -1,5 +1,6 @@
 """What a detector sees: one listing, its normalised fields (computed once, lazily), the reference
 data snapshot, and the evidence found by the detectors that ran before it. No I/O happens here."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -20,29 +21,31 @@ if TYPE_CHECKING:
 class Reference:
     """The snapshot the pipeline is a pure function of: catalogue, registry, lexicon, model, history."""
 
-    catalogue: "Catalogue"
-    registry: "Registry"
-    lexicon: "Lexicon"
-    model: "CategoryModel"
+    catalogue: Catalogue
+    registry: Registry
+    lexicon: Lexicon
+    model: CategoryModel
     seller_violations: dict[tuple[str, str], int] = field(default_factory=dict)
-    images: object | None = None    # an ImageAnalyzer when image evidence is on (the only part that reads files)
+    images: object | None = None  # an ImageAnalyzer when image evidence is on (the only part that reads files)
 
 
 @dataclass
 class ListingContext:
-    listing: "Listing"
+    listing: Listing
     ref: Reference
-    evidence: list["Evidence"] = field(default_factory=list)
-    category: dict | None = None     # set by the category detector: tis, p_regulated, probs
-    memo: dict = field(default_factory=dict)      # per-listing values detectors share (computed once)
+    evidence: list[Evidence] = field(default_factory=list)
+    category: dict | None = None  # set by the category detector: tis, p_regulated, probs
+    memo: dict = field(default_factory=dict)  # per-listing values detectors share (computed once)
     _norm: dict[str, NormText] = field(default_factory=dict)
 
     def norm(self, fieldname: str) -> NormText:
         """Normalised text of 'title', 'description' or 'platform_category'."""
         n = self._norm.get(fieldname)
         if n is None:
-            n = self._norm[fieldname] = normalize(getattr(self.listing, fieldname) or "", fold_repeats=fieldname != "description")
+            n = self._norm[fieldname] = normalize(
+                getattr(self.listing, fieldname) or "", fold_repeats=fieldname != "description"
+            )
         return n
 
-    def found(self, signal: str) -> list["Evidence"]:
+    def found(self, signal: str) -> list[Evidence]:
         return [e for e in self.evidence if e.signal == signal]

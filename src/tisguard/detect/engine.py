@@ -1,6 +1,7 @@
 """The engine: run the configured detectors in order, then the scorer; a pure function of
 (listing, reference snapshot, config). The same object scores one listing in the upload path and
 millions in a batch."""
+
 from __future__ import annotations
 
 from tisguard.detect.config import load_config
@@ -8,7 +9,10 @@ from tisguard.detect.context import ListingContext, Reference
 from tisguard.detect.detectors.base import Detector
 from tisguard.detect.detectors.category import CategoryDetector
 from tisguard.detect.detectors.context_signals import (
-    CrossBorderDetector, LowPriceDetector, SellerHistoryDetector, UnregisteredSellerDetector,
+    CrossBorderDetector,
+    LowPriceDetector,
+    SellerHistoryDetector,
+    UnregisteredSellerDetector,
 )
 from tisguard.detect.detectors.licence_check import LicenceVerifier
 from tisguard.detect.detectors.marks import LicenceNumberDetector, StandardNumberDetector, VagueClaimDetector
@@ -18,9 +22,21 @@ from tisguard.images.detector import ImageEvidenceDetector
 from tisguard.spec.listing import Listing
 
 ENGINE_VERSION = "1.0"
-DETECTORS: dict[str, type[Detector]] = {d.name: d for d in (
-    StandardNumberDetector, LicenceNumberDetector, VagueClaimDetector, CategoryDetector, ImageEvidenceDetector, LicenceVerifier,
-    CrossBorderDetector, LowPriceDetector, UnregisteredSellerDetector, SellerHistoryDetector)}
+DETECTORS: dict[str, type[Detector]] = {
+    d.name: d
+    for d in (
+        StandardNumberDetector,
+        LicenceNumberDetector,
+        VagueClaimDetector,
+        CategoryDetector,
+        ImageEvidenceDetector,
+        LicenceVerifier,
+        CrossBorderDetector,
+        LowPriceDetector,
+        UnregisteredSellerDetector,
+        SellerHistoryDetector,
+    )
+}
 
 
 def register_detector(cls: type[Detector]) -> type[Detector]:
@@ -52,6 +68,7 @@ class Engine:
                 ctx.evidence.extend(d.detect(ctx))
         else:
             from time import perf_counter
+
             for d in self.detectors:
                 t = perf_counter()
                 ctx.evidence.extend(d.detect(ctx))
@@ -82,16 +99,47 @@ class Engine:
     def _assessment(self, ctx: ListingContext) -> Assessment:
         listing = ctx.listing
         d = decide(ctx, self.config)
-        reasons = [{"code": e.signal, "th": e.reason_th, "en": e.reason_en} for e in ctx.evidence
-                   if e.signal in d["driver"] or e.signal in ("regulated_product", "not_regulated_product")]
+        reasons = [
+            {"code": e.signal, "th": e.reason_th, "en": e.reason_en}
+            for e in ctx.evidence
+            if e.signal in d["driver"] or e.signal in ("regulated_product", "not_regulated_product")
+        ]
         if "no_tis_evidence" in d["driver"]:
-            reasons.append({"code": "no_tis_evidence", "th": "ไม่พบเครื่องหมาย มอก. เลขมาตรฐาน หรือเลขที่ใบอนุญาตในประกาศขาย",
-                            "en": "the listing shows no TIS mark, standard number or licence number"})
+            reasons.append(
+                {
+                    "code": "no_tis_evidence",
+                    "th": "ไม่พบเครื่องหมาย มอก. เลขมาตรฐาน หรือเลขที่ใบอนุญาตในประกาศขาย",
+                    "en": "the listing shows no TIS mark, standard number or licence number",
+                }
+            )
         if d["verdict"] != "not_regulated":
-            reasons += [{"code": e.signal, "th": e.reason_th, "en": e.reason_en} for e in ctx.evidence
-                        if e.signal in ("cross_border", "price_low", "seller_not_dbd", "seller_past_violations")]
+            reasons += [
+                {"code": e.signal, "th": e.reason_th, "en": e.reason_en}
+                for e in ctx.evidence
+                if e.signal in ("cross_border", "price_low", "seller_not_dbd", "seller_past_violations")
+            ]
         std = self.ref.catalogue.current(d["tis"]) if d["tis"] else None
-        standard = {"tis_number": std.tis_number, "year_be": std.year_be, "name_th": std.name_th, "name_en": std.name_en,
-                    "source": std.source} if std else None
-        return Assessment(listing.platform, listing.listing_id, d["verdict"], d["tis"], d["risk"], reasons,
-                          ctx.evidence, d["waterfall"], standard, self.version, d["fixes"])
+        standard = (
+            {
+                "tis_number": std.tis_number,
+                "year_be": std.year_be,
+                "name_th": std.name_th,
+                "name_en": std.name_en,
+                "source": std.source,
+            }
+            if std
+            else None
+        )
+        return Assessment(
+            listing.platform,
+            listing.listing_id,
+            d["verdict"],
+            d["tis"],
+            d["risk"],
+            reasons,
+            ctx.evidence,
+            d["waterfall"],
+            standard,
+            self.version,
+            d["fixes"],
+        )

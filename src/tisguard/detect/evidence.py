@@ -1,4 +1,5 @@
 """Evidence items and assessments: what every detector returns and what the scorer produces."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -9,21 +10,30 @@ from typing import Any
 class Evidence:
     """One finding, carrying its own explanation (the Presidio recognizer-result idea)."""
 
-    signal: str                      # e.g. standard_number, licence_number, licence_not_found
-    detector: str                    # detector name
-    version: str                     # detector version
-    source: str                      # title | description | attributes | image | registry | seller | price | model
+    signal: str  # e.g. standard_number, licence_number, licence_not_found
+    detector: str  # detector name
+    version: str  # detector version
+    source: str  # title | description | attributes | image | registry | seller | price | model
     reason_th: str
     reason_en: str
-    text: str | None = None          # matched text as written in the original
+    text: str | None = None  # matched text as written in the original
     span: tuple[int, int] | None = None  # offsets in the original field
     value: dict[str, Any] = field(default_factory=dict)
-    score: float | None = None       # probability / similarity where the detector has one
+    score: float | None = None  # probability / similarity where the detector has one
 
     def as_dict(self) -> dict[str, Any]:
-        return {"signal": self.signal, "detector": self.detector, "version": self.version, "source": self.source,
-                "reason_th": self.reason_th, "reason_en": self.reason_en, "text": self.text,
-                "span": list(self.span) if self.span is not None else None, "value": self.value, "score": self.score}
+        return {
+            "signal": self.signal,
+            "detector": self.detector,
+            "version": self.version,
+            "source": self.source,
+            "reason_th": self.reason_th,
+            "reason_en": self.reason_en,
+            "text": self.text,
+            "span": list(self.span) if self.span is not None else None,
+            "value": self.value,
+            "score": self.score,
+        }
 
 
 @dataclass
@@ -41,10 +51,19 @@ class Assessment:
     fixes: list[dict[str, str]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"platform": self.platform, "listing_id": self.listing_id, "verdict": self.verdict, "tis": self.tis,
-                "risk": round(self.risk, 4), "reasons": self.reasons, "evidence": [e.as_dict() for e in self.evidence],
-                "waterfall": self.waterfall, "standard": self.standard, "engine_version": self.engine_version,
-                "fixes": self.fixes}
+        return {
+            "platform": self.platform,
+            "listing_id": self.listing_id,
+            "verdict": self.verdict,
+            "tis": self.tis,
+            "risk": round(self.risk, 4),
+            "reasons": self.reasons,
+            "evidence": [e.as_dict() for e in self.evidence],
+            "waterfall": self.waterfall,
+            "standard": self.standard,
+            "engine_version": self.engine_version,
+            "fixes": self.fixes,
+        }
 
 
 def dumps(obj: Any) -> str:

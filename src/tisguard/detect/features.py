@@ -2,12 +2,13 @@
 
 The same function feeds training and scoring, so the two can never drift apart.
 """
+
 from __future__ import annotations
 
 from tisguard.detect.lexicon import LexHit, Lexicon
 from tisguard.detect.text import normalize
 
-FEATURES_VERSION = 4   # bump when the keys below change: a model only fits the scheme it was trained with
+FEATURES_VERSION = 4  # bump when the keys below change: a model only fits the scheme it was trained with
 NGRAM_RANGE = (2, 3)
 DESC_HEAD_CHARS = 400
 LEXICON_REPEAT = 4  # a lexicon hit counts as this many n-grams, so curated terms outweigh incidental n-grams
@@ -54,7 +55,9 @@ def description_head(description: str | None) -> str:
     return description[:DESC_HEAD_CHARS].lower() if description else ""
 
 
-def feature_keys(title_norm: str, category_norm: str, description: str | None, lexicon: Lexicon) -> tuple[list[str], list[LexHit]]:
+def feature_keys(
+    title_norm: str, category_norm: str, description: str | None, lexicon: Lexicon
+) -> tuple[list[str], list[LexHit]]:
     """Feature keys (and the title's lexicon hits) from normalised title and category: the one place both
     training and scoring build them, so the two cannot drift apart."""
     text = model_text(title_norm, category_norm)

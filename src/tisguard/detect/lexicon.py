@@ -1,11 +1,12 @@
 """The per-standard product-term lexicon (data/lexicon.json) compiled into one Aho-Corasick automaton."""
+
 from __future__ import annotations
 
 import hashlib
 import json
-from typing import NamedTuple
 from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -13,7 +14,7 @@ _LATIN = set("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
 class LexHit(NamedTuple):
-    kind: str        # term | exclude | accessory
+    kind: str  # term | exclude | accessory
     tis: str | None
     term: str
     start: int
@@ -43,7 +44,7 @@ class Lexicon:
         self._auto.make_automaton()
 
     @classmethod
-    def load(cls, path: Path | None = None) -> "Lexicon":
+    def load(cls, path: Path | None = None) -> Lexicon:
         return cls(json.loads((path or packaged_lexicon_path()).read_text(encoding="utf-8")))
 
     def related(self, tis: str) -> set[str]:

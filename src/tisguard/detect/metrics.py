@@ -1,4 +1,5 @@
 """Evaluation figures for labelled listings: regulated F1, standard accuracy, flag P/R, verdict F1."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -17,7 +18,7 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
 
 @dataclass
 class Evaluation:
-    pairs: list[tuple[dict, dict]] = field(default_factory=list)   # (label, prediction) with extra info
+    pairs: list[tuple[dict, dict]] = field(default_factory=list)  # (label, prediction) with extra info
 
     def add(self, label: dict, pred: dict) -> None:
         self.pairs.append((label, pred))
@@ -48,10 +49,14 @@ class Evaluation:
             per_class[v] = _prf(tp, fp, fn)[2]
         return {
             "n": n,
-            "regulated_precision": round(rp, 4), "regulated_recall": round(rr, 4), "regulated_f1": round(rf, 4),
+            "regulated_precision": round(rp, 4),
+            "regulated_recall": round(rr, 4),
+            "regulated_f1": round(rf, 4),
             "standard_accuracy": round(std_ok / std_n, 4) if std_n else 0.0,
             "standard_accuracy_related": round(std_rel_ok / std_n, 4) if std_n else 0.0,
-            "flag_precision": round(fp_, 4), "flag_recall": round(fr, 4), "flag_f1": round(ff, 4),
+            "flag_precision": round(fp_, 4),
+            "flag_recall": round(fr, 4),
+            "flag_f1": round(ff, 4),
             "verdict_accuracy": round(sum(conf[(v, v)] for v in VERDICTS) / n, 4) if n else 0.0,
             "verdict_macro_f1": round(sum(per_class.values()) / len(per_class), 4),
             "verdict_f1": {k: round(v, 4) for k, v in per_class.items()},
@@ -63,10 +68,22 @@ class Evaluation:
         errs = []
         for lab, pred in self.pairs:
             wrong_verdict = lab["verdict"] != pred["verdict"]
-            wrong_std = lab["verdict"] != "not_regulated" and pred["verdict"] != "not_regulated" and lab.get("tis") != pred.get("tis")
+            wrong_std = (
+                lab["verdict"] != "not_regulated"
+                and pred["verdict"] != "not_regulated"
+                and lab.get("tis") != pred.get("tis")
+            )
             if wrong_verdict or wrong_std:
                 conf = pred["risk"] if pred["verdict"] in FLAG else 1 - pred["risk"]
                 errs.append((conf + (1 if wrong_verdict else 0), lab, pred))
         errs.sort(key=lambda t: -t[0])
-        return [{"listing_id": p["listing_id"], "title": p.get("title"), "label": l, "predicted": {"verdict": p["verdict"], "tis": p["tis"],
-                 "risk": p["risk"]}, "reasons": [r["en"] for r in p["reasons"]]} for _, l, p in errs[:k]]
+        return [
+            {
+                "listing_id": p["listing_id"],
+                "title": p.get("title"),
+                "label": l,
+                "predicted": {"verdict": p["verdict"], "tis": p["tis"], "risk": p["risk"]},
+                "reasons": [r["en"] for r in p["reasons"]],
+            }
+            for _, l, p in errs[:k]
+        ]

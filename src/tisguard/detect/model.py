@@ -4,6 +4,7 @@ Files: `<name>.npz` (weights, bias; loaded with allow_pickle=False) and `<name>.
 vocabulary, temperature, typical prices, version). Scoring one listing is a dict lookup per
 feature and one row-sum: no scikit-learn at scoring time, so a single listing costs microseconds.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,8 @@ def packaged_model_path() -> Path:
 class CategoryModel:
     classes: list[str]
     vocab: dict[str, int]
-    weights: np.ndarray          # (n_features, n_classes) float32
-    bias: np.ndarray             # (n_classes,)
+    weights: np.ndarray  # (n_features, n_classes) float32
+    bias: np.ndarray  # (n_classes,)
     temperature: float
     version: str
     meta: dict
@@ -50,8 +51,10 @@ class CategoryModel:
         for keys in keys_list:
             indices.extend(filter(None, map(self.vocab.get, keys)))
             indptr.append(len(indices))
-        x = csr_matrix((np.ones(len(indices), dtype=np.float32), np.asarray(indices, dtype=np.int32), np.asarray(indptr)),
-                       shape=(len(keys_list), len(self.vocab)))
+        x = csr_matrix(
+            (np.ones(len(indices), dtype=np.float32), np.asarray(indices, dtype=np.int32), np.asarray(indptr)),
+            shape=(len(keys_list), len(self.vocab)),
+        )
         z = (x @ self.weights + self.bias) / self.temperature
         z = np.exp(z - z.max(axis=1, keepdims=True))
         return z / z.sum(axis=1, keepdims=True)
@@ -64,13 +67,26 @@ class CategoryModel:
         vocab_list = [None] * len(self.vocab)
         for k, i in self.vocab.items():
             vocab_list[i] = k
-        np.savez_compressed(json_path.with_suffix(".npz"), weights=self.weights.astype(np.float16), bias=self.bias.astype(np.float32))
-        json_path.write_text(json.dumps({"format": "tisguard-category-model/1", "version": self.version, "classes": self.classes,
-                                         "temperature": self.temperature, "meta": self.meta, "vocab": vocab_list},
-                                        ensure_ascii=False), encoding="utf-8")
+        np.savez_compressed(
+            json_path.with_suffix(".npz"), weights=self.weights.astype(np.float16), bias=self.bias.astype(np.float32)
+        )
+        json_path.write_text(
+            json.dumps(
+                {
+                    "format": "tisguard-category-model/1",
+                    "version": self.version,
+                    "classes": self.classes,
+                    "temperature": self.temperature,
+                    "meta": self.meta,
+                    "vocab": vocab_list,
+                },
+                ensure_ascii=False,
+            ),
+            encoding="utf-8",
+        )
 
     @classmethod
-    def load(cls, json_path: Path | None = None) -> "CategoryModel":
+    def load(cls, json_path: Path | None = None) -> CategoryModel:
         json_path = json_path or packaged_model_path()
         doc = json.loads(json_path.read_text(encoding="utf-8"))
         if doc.get("format") != "tisguard-category-model/1":
@@ -78,8 +94,17 @@ class CategoryModel:
         from tisguard.detect.features import FEATURES_VERSION
 
         if f"-f{FEATURES_VERSION}-" not in doc["version"]:
-            raise ValueError(f"{json_path}: model {doc['version']} was trained for another feature scheme "
-                             f"(this code uses f{FEATURES_VERSION}); run `tisguard train`")
+            raise ValueError(
+                f"{json_path}: model {doc['version']} was trained for another feature scheme "
+                f"(this code uses f{FEATURES_VERSION}); run `tisguard train`"
+            )
         arrays = np.load(json_path.with_suffix(".npz"), allow_pickle=False)
-        return cls(doc["classes"], {k: i for i, k in enumerate(doc["vocab"])}, arrays["weights"].astype(np.float32),
-                   arrays["bias"].astype(np.float32), float(doc["temperature"]), doc["version"], doc["meta"])
+        return cls(
+            doc["classes"],
+            {k: i for i, k in enumerate(doc["vocab"])},
+            arrays["weights"].astype(np.float32),
+            arrays["bias"].astype(np.float32),
+            float(doc["temperature"]),
+            doc["version"],
+            doc["meta"],
+        )

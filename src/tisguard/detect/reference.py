@@ -1,4 +1,5 @@
 """Build the reference snapshot (catalogue, registry, lexicon, model) from the store or from files."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -24,10 +25,17 @@ def reference_from_store(db: DbEngine, registry_csv: Path | None = None, models_
     from tisguard.store.history import seller_violation_counts
 
     registry = registry_from_csv(registry_csv)[0] if registry_csv else load_registry(db)
-    return Reference(ensure_catalogue(db), registry, Lexicon.load(), CategoryModel.load(resolve_model_path(models_dir)),
-                     seller_violation_counts(db))
+    return Reference(
+        ensure_catalogue(db),
+        registry,
+        Lexicon.load(),
+        CategoryModel.load(resolve_model_path(models_dir)),
+        seller_violation_counts(db),
+    )
 
 
-def reference_from_files(registry_csv: Path | None, catalogue_csv: Path | None = None, model_path: Path | None = None) -> Reference:
+def reference_from_files(
+    registry_csv: Path | None, catalogue_csv: Path | None = None, model_path: Path | None = None
+) -> Reference:
     registry = registry_from_csv(registry_csv)[0] if registry_csv else Registry([])
     return Reference(catalogue_from_csv(catalogue_csv), registry, Lexicon.load(), CategoryModel.load(model_path))

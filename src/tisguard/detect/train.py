@@ -4,6 +4,7 @@ Steps: feature keys → vocabulary (document frequency ≥ 2, capped) → multin
 regression → temperature fitted on a held-back slice of the *training* file (never the test
 split) → plain arrays + JSON via `CategoryModel.save`.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -28,7 +29,9 @@ def _examples(path: Path, lexicon: Lexicon):
         for line in fh:
             rec = json.loads(line)
             lab = rec["label"]
-            k, _ = feature_keys_for(rec["title"], rec.get("platform_category") or "", rec.get("description") or "", lexicon)
+            k, _ = feature_keys_for(
+                rec["title"], rec.get("platform_category") or "", rec.get("description") or "", lexicon
+            )
             keys.append(k)
             labels.append(lab["tis"] if lab["verdict"] != "not_regulated" else NONE_CLASS)
             prices.append(rec.get("price"))
@@ -70,7 +73,7 @@ def train(train_path: Path, out_path: Path, lexicon: Lexicon | None = None, c: f
     n_cal = max(200, len(order) // 10)
     cal, fit = order[:n_cal], order[n_cal:]
     df = Counter(k for i in fit for k in set(keys[i]))
-    vocab_keys = ["\x00PAD"] + [k for k, n in df.most_common(MAX_VOCAB) if n >= 2]   # index 0 = padding, weight 0
+    vocab_keys = ["\x00PAD"] + [k for k, n in df.most_common(MAX_VOCAB) if n >= 2]  # index 0 = padding, weight 0
     vocab = {k: i for i, k in enumerate(vocab_keys)}
     classes = sorted(set(labels))
     y = np.array([classes.index(l) for l in labels])
@@ -78,7 +81,7 @@ def train(train_path: Path, out_path: Path, lexicon: Lexicon | None = None, c: f
     clf = LogisticRegression(C=c, max_iter=2000)
     clf.fit(X[fit], y[fit])
     pos = {c: i for i, c in enumerate(clf.classes_)}
-    cal = [i for i in cal if y[i] in pos]   # a class absent from the fitting part cannot be calibrated on
+    cal = [i for i in cal if y[i] in pos]  # a class absent from the fitting part cannot be calibrated on
     y_cal = np.array([pos[y[i]] for i in cal])
     cal_logits = np.asarray(X[cal] @ clf.coef_.T + clf.intercept_)
     temperature = _fit_temperature(cal_logits, y_cal)
@@ -94,9 +97,30 @@ def train(train_path: Path, out_path: Path, lexicon: Lexicon | None = None, c: f
     weights[0] = 0.0
     digest = hashlib.sha256(train_path.read_bytes()).hexdigest()[:12]
     version = f"cat-lr-f{FEATURES_VERSION}-{digest}-{lexicon.digest}"
-    model = CategoryModel(full_classes, vocab, weights, clf.intercept_.astype(np.float32), temperature, version,
-                          {"trained_on": train_path.name, "n": len(keys), "train_sha256_12": digest, "lexicon": lexicon.digest,
-                           "c": c, "calibration_accuracy": round(cal_acc, 4), "typical_price": typical})
+    model = CategoryModel(
+        full_classes,
+        vocab,
+        weights,
+        clf.intercept_.astype(np.float32),
+        temperature,
+        version,
+        {
+            "trained_on": train_path.name,
+            "n": len(keys),
+            "train_sha256_12": digest,
+            "lexicon": lexicon.digest,
+            "c": c,
+            "calibration_accuracy": round(cal_acc, 4),
+            "typical_price": typical,
+        },
+    )
     model.save(out_path)
-    return {"version": version, "n": len(keys), "classes": len(full_classes), "features": len(vocab),
-            "temperature": temperature, "calibration_accuracy": cal_acc, "out": str(out_path)}
+    return {
+        "version": version,
+        "n": len(keys),
+        "classes": len(full_classes),
+        "features": len(vocab),
+        "temperature": temperature,
+        "calibration_accuracy": cal_acc,
+        "out": str(out_path),
+    }

@@ -1,4 +1,5 @@
 """Analyse one image (OCR, QR, TIS mark) and cache the result by the image's SHA-256."""
+
 from __future__ import annotations
 
 import base64
@@ -23,14 +24,19 @@ class ImageAnalysis:
     qrs: list[dict] = field(default_factory=list)
     marks: list[dict] = field(default_factory=list)
     seconds: float = 0.0
-    thumbnails: dict[str, str] = field(default_factory=dict)   # box key -> data: URI (JPEG)
+    thumbnails: dict[str, str] = field(default_factory=dict)  # box key -> data: URI (JPEG)
     error: str | None = None
 
 
 def thumbnail(img, box: tuple[int, int, int, int], pad: int = 12, max_side: int = 220) -> str:
-    x0, y0, x1, y1 = max(box[0] - pad, 0), max(box[1] - pad, 0), min(box[2] + pad, img.width), min(box[3] + pad, img.height)
+    x0, y0, x1, y1 = (
+        max(box[0] - pad, 0),
+        max(box[1] - pad, 0),
+        min(box[2] + pad, img.width),
+        min(box[3] + pad, img.height),
+    )
     if x1 <= x0 or y1 <= y0:
-        return ""       # a box from a rotated reading may fall outside the upright image
+        return ""  # a box from a rotated reading may fall outside the upright image
     crop = img.crop((x0, y0, x1, y1))
     crop.thumbnail((max_side, max_side))
     buf = io.BytesIO()
@@ -55,8 +61,9 @@ def analyse(loaded: LoadedImage) -> ImageAnalysis:
     marks = find_tis_marks(img)
     a.marks = [{"box": list(m.box), "score": m.score} for m in marks]
     work = img.copy()
-    if qrs or marks:   # blank out the QR and the mark graphic: they confuse Tesseract's layout analysis
+    if qrs or marks:  # blank out the QR and the mark graphic: they confuse Tesseract's layout analysis
         from PIL import ImageDraw
+
         d = ImageDraw.Draw(work)
         for b in [q.box for q in qrs] + [m.box for m in marks]:
             d.rectangle(b, fill=(255, 255, 255))

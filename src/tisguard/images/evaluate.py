@@ -1,4 +1,5 @@
 """Image-path figures on a labelled image set (manifest.jsonl beside the images)."""
+
 from __future__ import annotations
 
 import json
@@ -28,7 +29,9 @@ def evaluate_images(manifest: Path) -> dict:
     from tisguard.spec.listing import Listing
 
     ref = Reference(catalogue_from_csv(), Registry([]), Lexicon.load(), model=None)
-    ctx = ListingContext(Listing.model_validate({"platform": "other", "listing_id": "img", "title": "x", "seller": {"id": "x"}}), ref)
+    ctx = ListingContext(
+        Listing.model_validate({"platform": "other", "listing_id": "img", "title": "x", "seller": {"id": "x"}}), ref
+    )
     std_det, lic_det = StandardNumberDetector(), LicenceNumberDetector()
     n = std_n = std_ok = lic_n = lic_ok = qr_n = qr_ok = tp = fp = fn = 0
     seconds = 0.0
@@ -41,8 +44,13 @@ def evaluate_images(manifest: Path) -> dict:
         stds = {(e.value["tis"], e.value["year_be"]) for e in std_det.from_text(ctx, "image", text, loose=True)}
         lics = {licence_key(e.value["licence_no"]) for e in lic_det.from_text("image", text)}
         for q in a.qrs:
-            lics |= {licence_key(e.value["licence_no"]) for e in lic_det.from_text("image", normalize(qr_text_for_matching(
-                QrFinding(q["text"], tuple(q["box"]), q["host"], q["tisi_host"]))))}
+            lics |= {
+                licence_key(e.value["licence_no"])
+                for e in lic_det.from_text(
+                    "image",
+                    normalize(qr_text_for_matching(QrFinding(q["text"], tuple(q["box"]), q["host"], q["tisi_host"]))),
+                )
+            }
         if row.get("standard"):
             std_n += 1
             num, year = row["standard"].rsplit("-", 1)
@@ -57,10 +65,12 @@ def evaluate_images(manifest: Path) -> dict:
         tp += found and row["mark"]
         fp += found and not row["mark"]
         fn += (not found) and row["mark"]
-    return {"images": n,
-            "standard_number_exact": round(std_ok / std_n, 3) if std_n else None,
-            "licence_number_exact": round(lic_ok / lic_n, 3) if lic_n else None,
-            "qr_decode_rate": round(qr_ok / qr_n, 3) if qr_n else None,
-            "mark_precision": round(tp / (tp + fp), 3) if tp + fp else None,
-            "mark_recall": round(tp / (tp + fn), 3) if tp + fn else None,
-            "seconds_per_image": round(seconds / n, 3) if n else None}
+    return {
+        "images": n,
+        "standard_number_exact": round(std_ok / std_n, 3) if std_n else None,
+        "licence_number_exact": round(lic_ok / lic_n, 3) if lic_n else None,
+        "qr_decode_rate": round(qr_ok / qr_n, 3) if qr_n else None,
+        "mark_precision": round(tp / (tp + fp), 3) if tp + fp else None,
+        "mark_recall": round(tp / (tp + fn), 3) if tp + fn else None,
+        "seconds_per_image": round(seconds / n, 3) if n else None,
+    }

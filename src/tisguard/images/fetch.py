@@ -1,5 +1,6 @@
 """Load listing images safely: local files beside the listing file, or URLs with timeouts, a size cap,
 content-type checks and decompression-bomb protection. A bad image is a reason, never a crash."""
+
 from __future__ import annotations
 
 import hashlib
@@ -20,7 +21,7 @@ class ImageRejected(Exception):
 @dataclass(frozen=True)
 class LoadedImage:
     sha256: str
-    image: object          # PIL.Image in RGB
+    image: object  # PIL.Image in RGB
     source: str
 
 

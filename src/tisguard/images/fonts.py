@@ -1,10 +1,15 @@
 """Thai TrueType fonts from Debian's packages (fonts-thai-tlwg, fonts-noto-core)."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
-THAI_FONTS = ["/usr/share/fonts/truetype/tlwg/Garuda.ttf", "/usr/share/fonts/truetype/noto/NotoSansThai-Regular.ttf",
-              "/usr/share/fonts/truetype/tlwg/Loma.ttf", "/usr/share/fonts/truetype/tlwg/Kinnari.ttf"]
+THAI_FONTS = [
+    "/usr/share/fonts/truetype/tlwg/Garuda.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSansThai-Regular.ttf",
+    "/usr/share/fonts/truetype/tlwg/Loma.ttf",
+    "/usr/share/fonts/truetype/tlwg/Kinnari.ttf",
+]
 THAI_BOLD = ["/usr/share/fonts/truetype/tlwg/Garuda-Bold.ttf", "/usr/share/fonts/truetype/noto/NotoSansThai-Bold.ttf"]
 
 

@@ -1,5 +1,6 @@
 """Find the TIS mark (a square turned 45° inside a circle) with OpenCV: circles first, then a
 four-cornered shape inside whose corners point up, down, left and right."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,8 +22,16 @@ def find_tis_marks(img, max_side: int = 900) -> list[MarkFinding]:
     if f < 1.0:
         g = cv2.resize(g, (int(g.shape[1] * f), int(g.shape[0] * f)), interpolation=cv2.INTER_AREA)
     blur = cv2.medianBlur(g, 5)
-    circles = cv2.HoughCircles(blur, cv2.HOUGH_GRADIENT, dp=1.2, minDist=40, param1=120, param2=45,
-                               minRadius=max(12, min(g.shape) // 30), maxRadius=min(g.shape) // 2)
+    circles = cv2.HoughCircles(
+        blur,
+        cv2.HOUGH_GRADIENT,
+        dp=1.2,
+        minDist=40,
+        param1=120,
+        param2=45,
+        minRadius=max(12, min(g.shape) // 30),
+        maxRadius=min(g.shape) // 2,
+    )
     if circles is None:
         return []
     edges = cv2.Canny(blur, 60, 160)

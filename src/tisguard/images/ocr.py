@@ -3,6 +3,7 @@
 One API object is kept loaded per process (tesserocr), OMP threads limited to one: on 2 cores
 Tesseract's own threads only fight (see shared/notes/measured-here.md).
 """
+
 from __future__ import annotations
 
 import os
@@ -19,7 +20,7 @@ TESSDATA = os.environ.get("TESSDATA_PREFIX_DEBIAN", "/usr/share/tesseract-ocr/5/
 @dataclass
 class OcrLine:
     text: str
-    box: tuple[int, int, int, int]     # x0, y0, x1, y1 in the original image
+    box: tuple[int, int, int, int]  # x0, y0, x1, y1 in the original image
     confidence: float
 
 
@@ -57,7 +58,7 @@ def preprocess(img, scale_to: int = 1400):
         g = cv2.resize(g, (int(w * f), int(h * f)), interpolation=cv2.INTER_CUBIC)
     g = cv2.GaussianBlur(g, (3, 3), 0)
     _, bw = cv2.threshold(g, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    if bw.mean() < 110:   # mostly dark: light text on a dark label
+    if bw.mean() < 110:  # mostly dark: light text on a dark label
         bw = 255 - bw
     return Image.fromarray(bw), (w / bw.shape[1], h / bw.shape[0])
 
@@ -88,14 +89,19 @@ def _read(pil_img, psm: int, scale: tuple[float, float]) -> tuple[list[OcrLine],
     for r in tesserocr.iterate_level(it, level):
         try:
             text = r.GetUTF8Text(level)
-        except RuntimeError:   # tesserocr raises on an empty line
+        except RuntimeError:  # tesserocr raises on an empty line
             continue
         if not text or not text.strip():
             continue
         bb = r.BoundingBox(level)
         x0, y0, x1, y1 = bb if bb else (0, 0, 0, 0)
-        lines.append(OcrLine(text.strip(), (int(x0 * scale[0]), int(y0 * scale[1]), int(x1 * scale[0]), int(y1 * scale[1])),
-                             float(r.Confidence(level))))
+        lines.append(
+            OcrLine(
+                text.strip(),
+                (int(x0 * scale[0]), int(y0 * scale[1]), int(x1 * scale[0]), int(y1 * scale[1])),
+                float(r.Confidence(level)),
+            )
+        )
     conf = float(np.mean([l.confidence for l in lines])) if lines else 0.0
     return lines, conf
 
@@ -113,7 +119,7 @@ def ocr_image(img, psms: tuple[int, ...] = (6, 11), min_confidence: float = 55.0
         for psm in psms:
             lines, conf = _read(page, psm, scale if rot == 0 else (1.0, 1.0))
             if rot == 0:
-                seen.extend(lines)       # modes see different lines near the mark graphic: keep them all
+                seen.extend(lines)  # modes see different lines near the mark graphic: keep them all
             if conf > best[1]:
                 best = (lines, conf, rot)
         if best[1] >= min_confidence:
@@ -128,7 +134,7 @@ def ocr_image(img, psms: tuple[int, ...] = (6, 11), min_confidence: float = 55.0
 
 
 _THAI_GAP = re.compile(r"(?<=[\u0e00-\u0e7f]) +(?=[\u0e00-\u0e7f])")
-_LIC_TYPE_AS_N = re.compile(r"(เลขที่\s*)n(?=\s*\d)")   # 'ท' read as Latin 'n' right after เลขที่
+_LIC_TYPE_AS_N = re.compile(r"(เลขที่\s*)n(?=\s*\d)")  # 'ท' read as Latin 'n' right after เลขที่
 _LIC_DOT = re.compile(r"((?:นค|ท|น|ส)\s*\d{1,7})\s*[.,:]\s*(\d{1,5}\s*/)")
 
 

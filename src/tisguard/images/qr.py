@@ -1,4 +1,5 @@
 """QR codes: decode (zxing-cpp), judge the host, pull out any licence number."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

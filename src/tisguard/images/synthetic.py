@@ -1,5 +1,6 @@
 """Synthetic label photos (marked synthetic in the manifest): the TIS mark, standard and licence lines,
 a QR code, drawn with a Thai font, then rotated, blurred, noised, dimmed or put on a busy background."""
+
 from __future__ import annotations
 
 import json
@@ -43,8 +44,10 @@ def label_image(rng: random.Random, spec: dict, variant: str) -> Image.Image:
     if variant == "busy":
         for _ in range(40):
             x, y = rng.randrange(W), rng.randrange(H)
-            d.rectangle([x, y, x + rng.randrange(20, 120), y + rng.randrange(10, 60)],
-                        fill=tuple(rng.randrange(150, 256) for _ in range(3)))
+            d.rectangle(
+                [x, y, x + rng.randrange(20, 120), y + rng.randrange(10, 60)],
+                fill=tuple(rng.randrange(150, 256) for _ in range(3)),
+            )
     size = 30 if variant != "small" else 20
     font = ImageFont.truetype(str(thai_font()), size)
     bold = ImageFont.truetype(str(thai_font(True)), size + 6)
@@ -80,25 +83,40 @@ def make_image_set(out: Path, n: int = 40, seed: int = 5, registry: list[dict] |
     """Write n synthetic label images and manifest.jsonl (truth per image)."""
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
-    lics = registry or [{"licence_no": f"ท{1000 + i}-{i % 90 + 1}/2432", "tis_number": "2432", "tis_year": 2555} for i in range(20)]
+    lics = registry or [
+        {"licence_no": f"ท{1000 + i}-{i % 90 + 1}/2432", "tis_number": "2432", "tis_year": 2555} for i in range(20)
+    ]
     products = ["ปลั๊กพ่วง 4 ช่อง", "พาวเวอร์แบงค์ 10000mAh", "หมวกกันน็อค", "ไดร์เป่าผม", "เตารีดไฟฟ้า"]
     rows = []
     for i in range(n):
         lic = rng.choice(lics)
-        spec = {"product": rng.choice(products), "mark": rng.random() < 0.75,
-                "standard": f"{lic['tis_number']}-{lic['tis_year']}" if rng.random() < 0.85 else None,
-                "licence": lic["licence_no"] if rng.random() < 0.8 else None,
-                "qr": None, "thai_digits": rng.random() < 0.1}
+        spec = {
+            "product": rng.choice(products),
+            "mark": rng.random() < 0.75,
+            "standard": f"{lic['tis_number']}-{lic['tis_year']}" if rng.random() < 0.85 else None,
+            "licence": lic["licence_no"] if rng.random() < 0.8 else None,
+            "qr": None,
+            "thai_digits": rng.random() < 0.1,
+        }
         r = rng.random()
         if r < 0.4:
             spec["qr"] = f"https://www.tisi.go.th/license?no={lic['licence_no']}"
         elif r < 0.55:
-            spec["qr"] = f"https://tisi-check.example.invalid/verify?no={lic['licence_no']}"   # a fake licence page
+            spec["qr"] = f"https://tisi-check.example.invalid/verify?no={lic['licence_no']}"  # a fake licence page
         variant = VARIANTS[i % len(VARIANTS)]
         name = f"label-{i:03d}-{variant}.png"
         label_image(rng, spec, variant).save(out / name, optimize=True)
-        rows.append({"image": name, "variant": variant, "synthetic": True, "mark": spec["mark"],
-                     "standard": spec["standard"], "licence": spec["licence"], "qr": spec["qr"]})
+        rows.append(
+            {
+                "image": name,
+                "variant": variant,
+                "synthetic": True,
+                "mark": spec["mark"],
+                "standard": spec["standard"],
+                "licence": spec["licence"],
+                "qr": spec["qr"],
+            }
+        )
     with (out / "manifest.jsonl").open("w", encoding="utf-8") as fh:
         for r in rows:
             fh.write(json.dumps(r, ensure_ascii=False) + "\n")

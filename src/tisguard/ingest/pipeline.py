@@ -1,10 +1,11 @@
 """The ingest run: read → validate → write in batches → report (read, stored, updated, rejected)."""
+
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, update
@@ -31,20 +32,36 @@ class IngestSummary:
     errors_sample: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {"read": self.read, "stored": self.stored, "updated": self.updated, "rejected": self.rejected,
-                "unchanged": self.unchanged, "seconds": round(self.seconds, 3), "source": self.source,
-                "rejects_file": self.rejects_file, "errors_sample": self.errors_sample}
+        return {
+            "read": self.read,
+            "stored": self.stored,
+            "updated": self.updated,
+            "rejected": self.rejected,
+            "unchanged": self.unchanged,
+            "seconds": round(self.seconds, 3),
+            "source": self.source,
+            "rejects_file": self.rejects_file,
+            "errors_sample": self.errors_sample,
+        }
 
 
-def ingest_records(engine: Engine, records: Iterable[Raw], source: str, rejects_dir: Path,
-                   batch_size: int = 1000, on_batch: BatchHook | None = None,
-                   progress: Callable[[int], None] | None = None) -> IngestSummary:
+def ingest_records(
+    engine: Engine,
+    records: Iterable[Raw],
+    source: str,
+    rejects_dir: Path,
+    batch_size: int = 1000,
+    on_batch: BatchHook | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> IngestSummary:
     t0 = time.perf_counter()
     summary = IngestSummary(source=source)
     sink = RejectSink(engine, source, rejects_dir)
     summary.rejects_file = str(sink.path)
     with engine.begin() as conn:
-        run_id = conn.execute(ingest_runs.insert().values(source=source, started_at=datetime.now(timezone.utc))).inserted_primary_key[0]
+        run_id = conn.execute(
+            ingest_runs.insert().values(source=source, started_at=datetime.now(UTC))
+        ).inserted_primary_key[0]
     batch: list[Listing] = []
 
     def flush() -> None:
@@ -78,8 +95,11 @@ def ingest_records(engine: Engine, records: Iterable[Raw], source: str, rejects_
     summary.rejected = len(sink.records)
     summary.seconds = time.perf_counter() - t0
     with engine.begin() as conn:
-        conn.execute(update(ingest_runs).where(ingest_runs.c.id == run_id)
-                     .values(finished_at=datetime.now(timezone.utc), summary=summary.as_dict()))
+        conn.execute(
+            update(ingest_runs)
+            .where(ingest_runs.c.id == run_id)
+            .values(finished_at=datetime.now(UTC), summary=summary.as_dict())
+        )
     return summary
 
 

@@ -3,16 +3,17 @@
 Each reader yields `(record_no, raw_dict)` or `(record_no, RecordError)`; record numbers are
 1-based data records (the line number for JSON Lines). Nothing here validates listing fields.
 """
+
 from __future__ import annotations
 
 import csv
 import io
 import json
-
-import orjson
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from tisguard.spec.listing import RecordError
 
@@ -29,7 +30,14 @@ def detect_format(path: Path, fmt: str | None = None) -> str:
     if fmt:
         return fmt
     name = path.name.lower()
-    for ext, f in ((".jsonl", "jsonl"), (".ndjson", "jsonl"), (".json", "jsonl"), (".csv", "csv"), (".parquet", "parquet"), (".pq", "parquet")):
+    for ext, f in (
+        (".jsonl", "jsonl"),
+        (".ndjson", "jsonl"),
+        (".json", "jsonl"),
+        (".csv", "csv"),
+        (".parquet", "parquet"),
+        (".pq", "parquet"),
+    ):
         if name.endswith(ext):
             return f
     raise ValueError(f"{path}: unknown file type; use .jsonl, .csv or .parquet (or --format)")
@@ -61,7 +69,10 @@ def iter_jsonl(fh: io.BufferedIOBase) -> Iterator[Raw]:
         try:
             text = line.decode("utf-8")
         except UnicodeDecodeError as e:
-            yield line_no, RecordError(line_no, "(record)", f"invalid UTF-8 at byte {e.start}: {line[e.start:e.start + 4]!r}")
+            yield (
+                line_no,
+                RecordError(line_no, "(record)", f"invalid UTF-8 at byte {e.start}: {line[e.start : e.start + 4]!r}"),
+            )
             continue
         try:
             obj = orjson.loads(text)
@@ -102,7 +113,7 @@ def flat_to_nested(flat: dict[str, Any]) -> dict[str, Any]:
                 if col.startswith(prefix + sep):
                     sub = out.setdefault(prefix, {})
                     if isinstance(sub, dict):
-                        sub[col[len(prefix) + 1:]] = value
+                        sub[col[len(prefix) + 1 :]] = value
                     break
             else:
                 continue

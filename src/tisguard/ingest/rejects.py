@@ -1,9 +1,10 @@
 """Where bad records go: the rejects table and a rejects file, both keyed so re-runs are idempotent."""
+
 from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -35,13 +36,22 @@ class RejectSink:
         excerpt = None
         if raw is not None:
             excerpt = json.dumps(raw, ensure_ascii=False, default=str)[:EXCERPT_CHARS]
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         for e in errors:
             self.records.add(e.record_no)
             self._fh.write(json.dumps({"source": self.source, **e.as_dict()}, ensure_ascii=False) + "\n")
-            self._pending.append({"source_key": self.key, "source": self.source, "record_no": e.record_no,
-                                  "listing_id": (e.listing_id or None) and e.listing_id[:200], "field": e.field[:500], "reason": e.reason[:2000],
-                                  "raw_excerpt": excerpt, "created_at": now})
+            self._pending.append(
+                {
+                    "source_key": self.key,
+                    "source": self.source,
+                    "record_no": e.record_no,
+                    "listing_id": (e.listing_id or None) and e.listing_id[:200],
+                    "field": e.field[:500],
+                    "reason": e.reason[:2000],
+                    "raw_excerpt": excerpt,
+                    "created_at": now,
+                }
+            )
 
     def flush(self) -> None:
         if self._pending:

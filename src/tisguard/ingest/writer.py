@@ -3,11 +3,12 @@
 Each batch is one transaction, and every write is keyed (platform, listing_id), (listing, content
 hash), (source, record, field), so a run killed half-way and run again leaves exactly one row each.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import Engine, bindparam, select, tuple_, update
 
@@ -17,46 +18,79 @@ from tisguard.store.tables import listing_images, listing_snapshots, listings, s
 
 
 def content_hash(l: Listing) -> str:
-    payload = json.dumps([l.title, l.description, l.price, l.brand, l.model, l.attributes, l.platform_category],
-                         ensure_ascii=False, sort_keys=True)
+    payload = json.dumps(
+        [l.title, l.description, l.price, l.brand, l.model, l.attributes, l.platform_category],
+        ensure_ascii=False,
+        sort_keys=True,
+    )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def _seller_row(l: Listing) -> dict:
     s = l.seller
-    return {"platform": l.platform, "seller_id": s.id, "name": s.name, "country": s.country,
-            "juristic_id": s.juristic_id, "dbd_registered": s.dbd_registered, "shop_url": s.shop_url}
+    return {
+        "platform": l.platform,
+        "seller_id": s.id,
+        "name": s.name,
+        "country": s.country,
+        "juristic_id": s.juristic_id,
+        "dbd_registered": s.dbd_registered,
+        "shop_url": s.shop_url,
+    }
 
 
 def _listing_row(l: Listing, seller_pk: int, chash: str, now: datetime) -> dict:
-    return {"platform": l.platform, "listing_id": l.listing_id, "seller_pk": seller_pk, "title": l.title,
-            "description": l.description, "url": l.url, "price": l.price, "currency": l.currency, "brand": l.brand,
-            "model": l.model, "platform_category": l.platform_category, "attributes": l.attributes,
-            "images": [i.model_dump(exclude_none=True) for i in l.images], "sold_count": l.sold_count,
-            "captured_at": l.captured_at or now, "extra": l.extras() or None, "content_hash": chash, "last_seen": now}
+    return {
+        "platform": l.platform,
+        "listing_id": l.listing_id,
+        "seller_pk": seller_pk,
+        "title": l.title,
+        "description": l.description,
+        "url": l.url,
+        "price": l.price,
+        "currency": l.currency,
+        "brand": l.brand,
+        "model": l.model,
+        "platform_category": l.platform_category,
+        "attributes": l.attributes,
+        "images": [i.model_dump(exclude_none=True) for i in l.images],
+        "sold_count": l.sold_count,
+        "captured_at": l.captured_at or now,
+        "extra": l.extras() or None,
+        "content_hash": chash,
+        "last_seen": now,
+    }
 
 
 def upsert_sellers(conn, batch: list[Listing]) -> dict[tuple[str, str], int]:
     rows = {(l.platform, l.seller.id): _seller_row(l) for l in batch}
     insert_ignore(conn, sellers, list(rows.values()), ["platform", "seller_id"])
     keys = list(rows)
-    found = conn.execute(select(sellers.c.id, sellers.c.platform, sellers.c.seller_id)
-                         .where(tuple_(sellers.c.platform, sellers.c.seller_id).in_(keys))).all()
+    found = conn.execute(
+        select(sellers.c.id, sellers.c.platform, sellers.c.seller_id).where(
+            tuple_(sellers.c.platform, sellers.c.seller_id).in_(keys)
+        )
+    ).all()
     return {(r.platform, r.seller_id): r.id for r in found}
 
 
 def write_batch(engine: Engine, batch: list[Listing]) -> dict:
     """Store one batch; return counts and the listing primary keys by (platform, listing_id)."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     dedup: dict[tuple[str, str], Listing] = {}
     for l in batch:
         dedup[l.key] = l
     stored = updated = unchanged = 0
     with engine.begin() as conn:
         seller_pk = upsert_sellers(conn, list(dedup.values()))
-        existing = {(r.platform, r.listing_id): (r.id, r.content_hash) for r in conn.execute(
-            select(listings.c.id, listings.c.platform, listings.c.listing_id, listings.c.content_hash)
-            .where(tuple_(listings.c.platform, listings.c.listing_id).in_(list(dedup))))}
+        existing = {
+            (r.platform, r.listing_id): (r.id, r.content_hash)
+            for r in conn.execute(
+                select(listings.c.id, listings.c.platform, listings.c.listing_id, listings.c.content_hash).where(
+                    tuple_(listings.c.platform, listings.c.listing_id).in_(list(dedup))
+                )
+            )
+        }
         new_rows, upd_rows = [], []
         hashes = {}
         for key, l in dedup.items():
@@ -73,17 +107,40 @@ def write_batch(engine: Engine, batch: list[Listing]) -> dict:
         if new_rows:
             conn.execute(listings.insert(), new_rows)
         if upd_rows:
-            cols = [c for c in new_rows[0] if c != "first_seen"] if new_rows else [k[2:] for k in upd_rows[0] if k.startswith("v_")]
-            stmt = update(listings).where(listings.c.id == bindparam("b_id")).values({c: bindparam(f"v_{c}") for c in cols})
+            cols = (
+                [c for c in new_rows[0] if c != "first_seen"]
+                if new_rows
+                else [k[2:] for k in upd_rows[0] if k.startswith("v_")]
+            )
+            stmt = (
+                update(listings)
+                .where(listings.c.id == bindparam("b_id"))
+                .values({c: bindparam(f"v_{c}") for c in cols})
+            )
             conn.execute(stmt, upd_rows)
-        pks = {(r.platform, r.listing_id): r.id for r in conn.execute(
-            select(listings.c.id, listings.c.platform, listings.c.listing_id)
-            .where(tuple_(listings.c.platform, listings.c.listing_id).in_(list(dedup))))}
+        pks = {
+            (r.platform, r.listing_id): r.id
+            for r in conn.execute(
+                select(listings.c.id, listings.c.platform, listings.c.listing_id).where(
+                    tuple_(listings.c.platform, listings.c.listing_id).in_(list(dedup))
+                )
+            )
+        }
         snaps, imgs = [], []
         for key, l in dedup.items():
-            snaps.append({"listing_pk": pks[key], "content_hash": hashes[key], "captured_at": l.captured_at or now,
-                          "title": l.title, "price": l.price, "description": l.description})
-            imgs.extend({"listing_pk": pks[key], "position": i, "url": im.url, "path": im.path} for i, im in enumerate(l.images))
+            snaps.append(
+                {
+                    "listing_pk": pks[key],
+                    "content_hash": hashes[key],
+                    "captured_at": l.captured_at or now,
+                    "title": l.title,
+                    "price": l.price,
+                    "description": l.description,
+                }
+            )
+            imgs.extend(
+                {"listing_pk": pks[key], "position": i, "url": im.url, "path": im.path} for i, im in enumerate(l.images)
+            )
         insert_ignore(conn, listing_snapshots, snaps, ["listing_pk", "content_hash"])
         insert_ignore(conn, listing_images, imgs, ["listing_pk", "position"])
     return {"stored": stored, "updated": updated, "unchanged": unchanged, "pks": pks}

@@ -1,10 +1,23 @@
 """Tolerant licence-number keys: 'ท 1234-5/2432' ≡ 'ท1234-5/2432' ≡ '(ท)๑๒๓๔-๕/๒๔๓๒'."""
+
 from __future__ import annotations
 
 import re
 
-_TRANS = str.maketrans({**{c: str(i) for i, c in enumerate("๐๑๒๓๔๕๖๗๘๙")},
-                        "–": "-", "—": "-", "‐": "-", "−": "-", "／": "/", "(": None, ")": None, "[": None, "]": None})
+_TRANS = str.maketrans(
+    {
+        **{c: str(i) for i, c in enumerate("๐๑๒๓๔๕๖๗๘๙")},
+        "–": "-",
+        "—": "-",
+        "‐": "-",
+        "−": "-",
+        "／": "/",
+        "(": None,
+        ")": None,
+        "[": None,
+        "]": None,
+    }
+)
 _SPACE = re.compile(r"[\s\u200b\u200c\u200d\ufeff.]+")
 _SHAPE = re.compile(r"^(นค|ท|น|ส)?(\d{1,7})-(\d{1,5})/(\d{1,5}(?:เล่ม\d{1,2}(?:\(\d{1,3}\))?)?)$")
 

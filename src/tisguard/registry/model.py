@@ -1,4 +1,5 @@
 """An in-memory registry snapshot with lookups by licence number, licensee and brand."""
+
 from __future__ import annotations
 
 import re
@@ -9,7 +10,8 @@ from tisguard.registry.licence_no import licence_key
 _LEGAL_FORMS = re.compile(
     r"บริษัท|บจก\.?|จำกัด|\(มหาชน\)|มหาชน|ห้างหุ้นส่วนสามัญ|ห้างหุ้นส่วน|หจก\.?|ร้าน|"
     r"\bco\b\.?|\bcompany\b|\bltd\b\.?|\blimited\b|\bplc\b|\binc\b\.?|\bcorp(oration)?\b\.?|\bpublic\b|\(thailand\)|\bthailand\b|,",
-    re.I)
+    re.I,
+)
 
 
 def clean_company_name(name: str) -> str:
@@ -31,9 +33,17 @@ class Licence:
     issued_on: str | None
 
     def as_dict(self) -> dict:
-        return {"licence_no": self.licence_no, "licence_type": self.licence_type, "tis_number": self.tis_number,
-                "tis_year": self.tis_year, "licensee": self.licensee, "licensee_juristic_id": self.licensee_juristic_id,
-                "brands": list(self.brands), "status": self.status, "issued_on": self.issued_on}
+        return {
+            "licence_no": self.licence_no,
+            "licence_type": self.licence_type,
+            "tis_number": self.tis_number,
+            "tis_year": self.tis_year,
+            "licensee": self.licensee,
+            "licensee_juristic_id": self.licensee_juristic_id,
+            "brands": list(self.brands),
+            "status": self.status,
+            "issued_on": self.issued_on,
+        }
 
 
 @dataclass
@@ -60,6 +70,7 @@ class Registry:
 
     def by_licensee(self, name: str, min_score: float = 85.0) -> list[Licence]:
         from rapidfuzz import fuzz, process
+
         target = clean_company_name(name)
         hits = process.extract(target, list(self._by_licensee), scorer=fuzz.ratio, score_cutoff=min_score, limit=10)
         return [l for key, _score, _ in hits for l in self._by_licensee[key]]

@@ -1,8 +1,9 @@
 """Import a registry CSV (spec format) into the store; read it back as a `Registry` snapshot."""
+
 from __future__ import annotations
 
 import csv
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, select, update
@@ -12,7 +13,17 @@ from tisguard.registry.licence_no import licence_key
 from tisguard.registry.model import Licence, Registry
 from tisguard.store.tables import licences
 
-COLUMNS = ("licence_no", "licence_type", "tis_number", "tis_year", "licensee", "licensee_juristic_id", "brands", "status", "issued_on")
+COLUMNS = (
+    "licence_no",
+    "licence_type",
+    "tis_number",
+    "tis_year",
+    "licensee",
+    "licensee_juristic_id",
+    "brands",
+    "status",
+    "issued_on",
+)
 STATUSES = {"active", "suspended", "revoked", "cancelled"}
 TYPES = {"ท", "น", "นค", "ส", ""}
 
@@ -48,9 +59,18 @@ def _validate_row(row: dict) -> tuple[dict | None, tuple[str, str] | None]:
     licensee = (row.get("licensee") or "").strip()
     if not licensee:
         return None, ("licensee", "empty")
-    return {"licence_no": no, "licence_key": licence_key(no), "licence_type": ltype or None, "tis_number": tis,
-            "tis_year": int(year) if year else None, "licensee": licensee, "licensee_juristic_id": jid or None,
-            "brands": (row.get("brands") or "").strip() or None, "status": status, "issued_on": issued or None}, None
+    return {
+        "licence_no": no,
+        "licence_key": licence_key(no),
+        "licence_type": ltype or None,
+        "tis_number": tis,
+        "tis_year": int(year) if year else None,
+        "licensee": licensee,
+        "licensee_juristic_id": jid or None,
+        "brands": (row.get("brands") or "").strip() or None,
+        "status": status,
+        "issued_on": issued or None,
+    }, None
 
 
 def read_registry_csv(path: Path) -> tuple[list[dict], list[dict]]:
@@ -70,13 +90,15 @@ def read_registry_csv(path: Path) -> tuple[list[dict], list[dict]]:
 
 
 def import_registry(engine: Engine, rows: list[dict]) -> dict:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     added = updated = 0
     with engine.begin() as conn:
         known = {r.licence_key: r.id for r in conn.execute(select(licences.c.id, licences.c.licence_key))}
         for row in rows:
             if row["licence_key"] in known:
-                conn.execute(update(licences).where(licences.c.id == known[row["licence_key"]]).values(**row, imported_at=now))
+                conn.execute(
+                    update(licences).where(licences.c.id == known[row["licence_key"]]).values(**row, imported_at=now)
+                )
                 updated += 1
             else:
                 conn.execute(licences.insert().values(**row, imported_at=now))
@@ -86,9 +108,17 @@ def import_registry(engine: Engine, rows: list[dict]) -> dict:
 
 
 def _licence(r) -> Licence:
-    return Licence(r["licence_no"], r["licence_type"], r["tis_number"], r["tis_year"], r["licensee"],
-                   r["licensee_juristic_id"], tuple(b.strip() for b in (r["brands"] or "").split(";") if b.strip()),
-                   r["status"], r["issued_on"])
+    return Licence(
+        r["licence_no"],
+        r["licence_type"],
+        r["tis_number"],
+        r["tis_year"],
+        r["licensee"],
+        r["licensee_juristic_id"],
+        tuple(b.strip() for b in (r["brands"] or "").split(";") if b.strip()),
+        r["status"],
+        r["issued_on"],
+    )
 
 
 def load_registry(engine: Engine) -> Registry:

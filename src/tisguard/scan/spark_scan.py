@@ -4,6 +4,7 @@ The detectors are pure functions of (listing, reference snapshot), so a partitio
 reference: the registry CSV travels as a broadcast variable; catalogue, lexicon and model ship with
 the package on every worker. Output: one JSON line per listing (assessment or reject), as `scan` writes.
 """
+
 from __future__ import annotations
 
 import os
@@ -14,11 +15,12 @@ from pathlib import Path
 
 def _partition_scanner(registry_text: str | None):
     def run(lines):
+        import io
+
         from tisguard.detect.engine import Engine
         from tisguard.detect.evidence import dumps
         from tisguard.detect.reference import reference_from_files
         from tisguard.ingest.readers import iter_jsonl
-        import io
 
         reg_path = None
         if registry_text is not None:
@@ -43,17 +45,25 @@ def _partition_scanner(registry_text: str | None):
             yield from (dumps(a.as_dict()) for a in engine.assess_many(batch))
         if reg_path:
             os.unlink(reg_path)
+
     return run
 
 
-def spark_scan(input_path: Path, registry_csv: Path | None, out_dir: Path, master: str = "local[2]",
-               partitions: int | None = None) -> dict:
+def spark_scan(
+    input_path: Path, registry_csv: Path | None, out_dir: Path, master: str = "local[2]", partitions: int | None = None
+) -> dict:
     from pyspark.sql import SparkSession
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
-    spark = (SparkSession.builder.master(master).appName("tisguard-scan").config("spark.ui.enabled", "false")
-             .config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1").getOrCreate())
+    spark = (
+        SparkSession.builder.master(master)
+        .appName("tisguard-scan")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.driver.host", "127.0.0.1")
+        .getOrCreate()
+    )
     try:
         sc = spark.sparkContext
         sc.setLogLevel("ERROR")
@@ -64,6 +74,11 @@ def spark_scan(input_path: Path, registry_csv: Path | None, out_dir: Path, maste
         rejected = results.filter(lambda l: l.startswith('{"rejected":true')).count()
         total = results.count()
         results.saveAsTextFile(str(out_dir))
-        return {"assessed": total - rejected, "rejected": rejected, "partitions": results.getNumPartitions(), "out": str(out_dir)}
+        return {
+            "assessed": total - rejected,
+            "rejected": rejected,
+            "partitions": results.getNumPartitions(),
+            "out": str(out_dir),
+        }
     finally:
         spark.stop()

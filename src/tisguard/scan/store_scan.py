@@ -1,10 +1,12 @@
 """Scans that use the store: a file is ingested then assessed batch by batch; or the store is rescanned."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import Engine as DbEngine, select
+from sqlalchemy import Engine as DbEngine
+from sqlalchemy import select
 
 from tisguard.config import Settings
 from tisguard.detect.engine import Engine
@@ -15,7 +17,9 @@ from tisguard.store.assessments import save_assessments
 from tisguard.store.tables import listings, sellers
 
 
-def scan_file_into_store(db: DbEngine, settings: Settings, engine: Engine, path: Path, write: Callable, progress) -> dict:
+def scan_file_into_store(
+    db: DbEngine, settings: Settings, engine: Engine, path: Path, write: Callable, progress
+) -> dict:
     def on_batch(batch: list[Listing], pks: dict) -> None:
         rows = []
         for l, a in zip(batch, engine.assess_many(batch)):
@@ -28,27 +32,58 @@ def scan_file_into_store(db: DbEngine, settings: Settings, engine: Engine, path:
 
 def stored_listing(row) -> Listing:
     m = row._mapping
-    return Listing.model_validate({
-        "platform": m["platform"], "listing_id": m["listing_id"], "title": m["title"], "description": m["description"],
-        "url": m["url"], "price": m["price"], "currency": m["currency"] or "THB", "brand": m["brand"], "model": m["model"],
-        "platform_category": m["platform_category"], "attributes": m["attributes"] or {}, "images": m["images"] or [],
-        "sold_count": m["sold_count"], "captured_at": m["captured_at"],
-        "seller": {k: v for k, v in {"id": m["s_id"], "name": m["s_name"], "country": m["s_country"], "juristic_id": m["s_jid"],
-                                     "dbd_registered": m["s_dbd"], "shop_url": m["s_url"]}.items() if v is not None},
-        **(m["extra"] or {})})
+    return Listing.model_validate(
+        {
+            "platform": m["platform"],
+            "listing_id": m["listing_id"],
+            "title": m["title"],
+            "description": m["description"],
+            "url": m["url"],
+            "price": m["price"],
+            "currency": m["currency"] or "THB",
+            "brand": m["brand"],
+            "model": m["model"],
+            "platform_category": m["platform_category"],
+            "attributes": m["attributes"] or {},
+            "images": m["images"] or [],
+            "sold_count": m["sold_count"],
+            "captured_at": m["captured_at"],
+            "seller": {
+                k: v
+                for k, v in {
+                    "id": m["s_id"],
+                    "name": m["s_name"],
+                    "country": m["s_country"],
+                    "juristic_id": m["s_jid"],
+                    "dbd_registered": m["s_dbd"],
+                    "shop_url": m["s_url"],
+                }.items()
+                if v is not None
+            },
+            **(m["extra"] or {}),
+        }
+    )
 
 
 def listing_query():
-    return select(listings, sellers.c.seller_id.label("s_id"), sellers.c.name.label("s_name"), sellers.c.country.label("s_country"),
-                  sellers.c.juristic_id.label("s_jid"), sellers.c.dbd_registered.label("s_dbd"), sellers.c.shop_url.label("s_url")
-                  ).join(sellers, sellers.c.id == listings.c.seller_pk)
+    return select(
+        listings,
+        sellers.c.seller_id.label("s_id"),
+        sellers.c.name.label("s_name"),
+        sellers.c.country.label("s_country"),
+        sellers.c.juristic_id.label("s_jid"),
+        sellers.c.dbd_registered.label("s_dbd"),
+        sellers.c.shop_url.label("s_url"),
+    ).join(sellers, sellers.c.id == listings.c.seller_pk)
 
 
 def scan_store(db: DbEngine, engine: Engine, write: Callable, progress, batch_size: int = 1000) -> int:
     n, last_id = 0, 0
     while True:
         with db.connect() as conn:
-            rows = conn.execute(listing_query().where(listings.c.id > last_id).order_by(listings.c.id).limit(batch_size)).all()
+            rows = conn.execute(
+                listing_query().where(listings.c.id > last_id).order_by(listings.c.id).limit(batch_size)
+            ).all()
         if not rows:
             return n
         out = []

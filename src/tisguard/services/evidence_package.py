@@ -1,5 +1,6 @@
 """Frozen evidence packages: a ZIP of the listing snapshot, images, assessment and registry lookup,
 with a SHA-256 manifest. Written once, never modified; its hash is checked whenever it is opened."""
+
 from __future__ import annotations
 
 import hashlib
@@ -7,7 +8,7 @@ import io
 import json
 import os
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from tisguard.detect.evidence import dumps
@@ -23,10 +24,29 @@ def _json(obj) -> bytes:
 
 def build_package(detail: dict, evidence_dir: Path, image_root: Path | None = None) -> tuple[Path, str, dict]:
     """Write the package; returns (path, sha256 of the ZIP, manifest)."""
-    captured = datetime.now(timezone.utc).isoformat()
+    captured = datetime.now(UTC).isoformat()
     files: dict[str, bytes] = {
-        "listing.json": _json({k: detail[k] for k in ("platform", "listing_id", "title", "description", "url", "price", "currency",
-                                                     "brand", "model", "attributes", "sold_count", "captured_at", "seller", "snapshots")}),
+        "listing.json": _json(
+            {
+                k: detail[k]
+                for k in (
+                    "platform",
+                    "listing_id",
+                    "title",
+                    "description",
+                    "url",
+                    "price",
+                    "currency",
+                    "brand",
+                    "model",
+                    "attributes",
+                    "sold_count",
+                    "captured_at",
+                    "seller",
+                    "snapshots",
+                )
+            }
+        ),
         "assessment.json": _json(detail["assessment"]),
         "registry.json": _json(detail["registry"]),
     }
@@ -34,8 +54,12 @@ def build_package(detail: dict, evidence_dir: Path, image_root: Path | None = No
         p = (image_root / img["path"]) if image_root and img.get("path") else None
         if p and p.is_file():
             files[f"images/{img['position']}_{p.name}"] = p.read_bytes()
-    manifest = {"format": "tisguard-evidence/1", "captured_at": captured, "listing": f"{detail['platform']}/{detail['listing_id']}",
-                "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())}}
+    manifest = {
+        "format": "tisguard-evidence/1",
+        "captured_at": captured,
+        "listing": f"{detail['platform']}/{detail['listing_id']}",
+        "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())},
+    }
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in sorted(files.items()):

@@ -1,4 +1,5 @@
 """The takedown notice as a PDF in Thai and English (reportlab with a Thai TrueType font)."""
+
 from __future__ import annotations
 
 import io
@@ -8,8 +9,10 @@ from tisguard.services.decisions import LEGAL_BASES
 from tisguard.services.thai import be_date
 
 FONT_CANDIDATES = [
-    "/usr/share/fonts/truetype/tlwg/Garuda.ttf", "/usr/share/fonts/truetype/noto/NotoSansThai-Regular.ttf",
-    "/usr/share/fonts/truetype/tlwg/Loma.ttf", "/usr/share/fonts/truetype/tlwg/Kinnari.ttf",
+    "/usr/share/fonts/truetype/tlwg/Garuda.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSansThai-Regular.ttf",
+    "/usr/share/fonts/truetype/tlwg/Loma.ttf",
+    "/usr/share/fonts/truetype/tlwg/Kinnari.ttf",
 ]
 
 
@@ -51,8 +54,10 @@ def notice_pdf(notice: dict) -> bytes:
     line("สำนักงานมาตรฐานผลิตภัณฑ์อุตสาหกรรม (สมอ.) — หนังสือแจ้งให้ระงับการจำหน่ายสินค้า", 14, 22)
     line("Thai Industrial Standards Institute (TISI) — Takedown notice", 12, 24)
     line(f"เลขที่หนังสือ / Notice no.: TG-{notice['id']:06d}    ถึง / To: {notice['platform']}")
-    line(f"วันที่ / Date: {be_date(notice.get('sent_at') or notice['created_at'])}    "
-         f"กำหนดดำเนินการ / Deadline: {be_date(notice.get('deadline'))} (2 วันทำการ / 2 business days)")
+    line(
+        f"วันที่ / Date: {be_date(notice.get('sent_at') or notice['created_at'])}    "
+        f"กำหนดดำเนินการ / Deadline: {be_date(notice.get('deadline'))} (2 วันทำการ / 2 business days)"
+    )
     if basis:
         line(f"ฐานความผิด: {basis['th']}")
         line(f"Legal basis: {basis['en']}", 10)

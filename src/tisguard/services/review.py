@@ -1,4 +1,5 @@
 """The review queue and the listing page's data."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,7 +9,13 @@ from sqlalchemy import Engine, and_, exists, func, select
 
 from tisguard.services.thai import BANGKOK
 from tisguard.store.tables import (
-    assessments, decisions, licences, listing_images, listing_snapshots, listings, sellers,
+    assessments,
+    decisions,
+    licences,
+    listing_images,
+    listing_snapshots,
+    listings,
+    sellers,
 )
 
 FLAGGED = ("unverified", "non_compliant")
@@ -21,7 +28,7 @@ class QueueFilter:
     tis: str | None = None
     verdict: str | None = None
     country: str | None = None
-    since: str | None = None     # ISO date: captured on or after
+    since: str | None = None  # ISO date: captured on or after
     page: int = 1
     per_page: int = 25
 
@@ -41,56 +48,150 @@ def queue(db: Engine, f: QueueFilter, platform_scope: str | None = None) -> dict
         conds.append(assessments.c.tis_number == f.tis)
     if f.country:
         conds.append(sellers.c.country == f.country)
-    if f.since:   # a Thai calendar day: from Bangkok midnight
+    if f.since:  # a Thai calendar day: from Bangkok midnight
         conds.append(listings.c.captured_at >= datetime.combine(date.fromisoformat(f.since), time(), tzinfo=BANGKOK))
-    base = (select(listings.c.id, listings.c.platform, listings.c.listing_id, listings.c.title, listings.c.price, listings.c.sold_count,
-                   listings.c.captured_at, listings.c.url, sellers.c.name.label("seller_name"), sellers.c.country,
-                   assessments.c.verdict, assessments.c.tis_number, assessments.c.risk, assessments.c.priority, assessments.c.reasons)
-            .select_from(listings.join(assessments, assessments.c.listing_pk == listings.c.id)
-                         .join(sellers, sellers.c.id == listings.c.seller_pk))
-            .where(and_(*conds)))
+    base = (
+        select(
+            listings.c.id,
+            listings.c.platform,
+            listings.c.listing_id,
+            listings.c.title,
+            listings.c.price,
+            listings.c.sold_count,
+            listings.c.captured_at,
+            listings.c.url,
+            sellers.c.name.label("seller_name"),
+            sellers.c.country,
+            assessments.c.verdict,
+            assessments.c.tis_number,
+            assessments.c.risk,
+            assessments.c.priority,
+            assessments.c.reasons,
+        )
+        .select_from(
+            listings.join(assessments, assessments.c.listing_pk == listings.c.id).join(
+                sellers, sellers.c.id == listings.c.seller_pk
+            )
+        )
+        .where(and_(*conds))
+    )
     with db.connect() as conn:
         total = conn.execute(select(func.count()).select_from(base.subquery())).scalar_one()
-        rows = conn.execute(base.order_by(assessments.c.priority.desc(), listings.c.id)
-                            .limit(f.per_page).offset((max(f.page, 1) - 1) * f.per_page)).all()
-    items = [{"id": r.id, "platform": r.platform, "listing_id": r.listing_id, "title": r.title, "price": r.price,
-              "sold_count": r.sold_count, "captured_at": r.captured_at, "url": r.url, "seller": r.seller_name, "country": r.country,
-              "verdict": r.verdict, "tis": r.tis_number, "risk": round(r.risk, 4), "priority": round(r.priority, 4),
-              "reasons_th": [x["th"] for x in r.reasons], "reasons_en": [x["en"] for x in r.reasons]} for r in rows]
+        rows = conn.execute(
+            base.order_by(assessments.c.priority.desc(), listings.c.id)
+            .limit(f.per_page)
+            .offset((max(f.page, 1) - 1) * f.per_page)
+        ).all()
+    items = [
+        {
+            "id": r.id,
+            "platform": r.platform,
+            "listing_id": r.listing_id,
+            "title": r.title,
+            "price": r.price,
+            "sold_count": r.sold_count,
+            "captured_at": r.captured_at,
+            "url": r.url,
+            "seller": r.seller_name,
+            "country": r.country,
+            "verdict": r.verdict,
+            "tis": r.tis_number,
+            "risk": round(r.risk, 4),
+            "priority": round(r.priority, 4),
+            "reasons_th": [x["th"] for x in r.reasons],
+            "reasons_en": [x["en"] for x in r.reasons],
+        }
+        for r in rows
+    ]
     return {"total": total, "page": f.page, "per_page": f.per_page, "items": items}
 
 
 def listing_detail(db: Engine, pk: int) -> dict | None:
     with db.connect() as conn:
-        l = conn.execute(select(listings, sellers.c.seller_id, sellers.c.name.label("seller_name"), sellers.c.country,
-                                sellers.c.dbd_registered, sellers.c.juristic_id)
-                         .join(sellers, sellers.c.id == listings.c.seller_pk).where(listings.c.id == pk)).first()
+        l = conn.execute(
+            select(
+                listings,
+                sellers.c.seller_id,
+                sellers.c.name.label("seller_name"),
+                sellers.c.country,
+                sellers.c.dbd_registered,
+                sellers.c.juristic_id,
+            )
+            .join(sellers, sellers.c.id == listings.c.seller_pk)
+            .where(listings.c.id == pk)
+        ).first()
         if l is None:
             return None
-        a = conn.execute(select(assessments).where(assessments.c.listing_pk == pk, assessments.c.is_latest.is_(True))).first()
-        snaps = conn.execute(select(listing_snapshots).where(listing_snapshots.c.listing_pk == pk).order_by(listing_snapshots.c.id)).all()
-        imgs = conn.execute(select(listing_images).where(listing_images.c.listing_pk == pk).order_by(listing_images.c.position)).all()
-        others = conn.execute(select(listings.c.id, listings.c.listing_id, listings.c.title, assessments.c.verdict)
-                              .outerjoin(assessments, and_(assessments.c.listing_pk == listings.c.id, assessments.c.is_latest.is_(True)))
-                              .where(listings.c.seller_pk == l.seller_pk, listings.c.id != pk).limit(20)).all()
+        a = conn.execute(
+            select(assessments).where(assessments.c.listing_pk == pk, assessments.c.is_latest.is_(True))
+        ).first()
+        snaps = conn.execute(
+            select(listing_snapshots).where(listing_snapshots.c.listing_pk == pk).order_by(listing_snapshots.c.id)
+        ).all()
+        imgs = conn.execute(
+            select(listing_images).where(listing_images.c.listing_pk == pk).order_by(listing_images.c.position)
+        ).all()
+        others = conn.execute(
+            select(listings.c.id, listings.c.listing_id, listings.c.title, assessments.c.verdict)
+            .outerjoin(assessments, and_(assessments.c.listing_pk == listings.c.id, assessments.c.is_latest.is_(True)))
+            .where(listings.c.seller_pk == l.seller_pk, listings.c.id != pk)
+            .limit(20)
+        ).all()
         decs = conn.execute(select(decisions).where(decisions.c.listing_pk == pk).order_by(decisions.c.id)).all()
-        lic_nos = [e["value"]["licence"]["licence_no"] for e in (a.evidence if a else []) if e.get("value", {}).get("licence")]
+        lic_nos = [
+            e["value"]["licence"]["licence_no"] for e in (a.evidence if a else []) if e.get("value", {}).get("licence")
+        ]
         regs = conn.execute(select(licences).where(licences.c.licence_no.in_(lic_nos))).all() if lic_nos else []
     m = l._mapping
     return {
-        "id": pk, "platform": m["platform"], "listing_id": m["listing_id"], "title": m["title"], "description": m["description"],
-        "url": m["url"], "price": m["price"], "currency": m["currency"], "brand": m["brand"], "model": m["model"],
-        "attributes": m["attributes"] or {}, "sold_count": m["sold_count"], "captured_at": m["captured_at"], "synthetic": bool((m["extra"] or {}).get("synthetic")),
-        "seller": {"id": m["seller_id"], "name": m["seller_name"], "country": m["country"], "dbd_registered": m["dbd_registered"],
-                   "juristic_id": m["juristic_id"]},
+        "id": pk,
+        "platform": m["platform"],
+        "listing_id": m["listing_id"],
+        "title": m["title"],
+        "description": m["description"],
+        "url": m["url"],
+        "price": m["price"],
+        "currency": m["currency"],
+        "brand": m["brand"],
+        "model": m["model"],
+        "attributes": m["attributes"] or {},
+        "sold_count": m["sold_count"],
+        "captured_at": m["captured_at"],
+        "synthetic": bool((m["extra"] or {}).get("synthetic")),
+        "seller": {
+            "id": m["seller_id"],
+            "name": m["seller_name"],
+            "country": m["country"],
+            "dbd_registered": m["dbd_registered"],
+            "juristic_id": m["juristic_id"],
+        },
         "images": [{"position": i.position, "url": i.url, "path": i.path, "sha256": i.sha256} for i in imgs],
-        "assessment": None if a is None else {"id": a.id, "verdict": a.verdict, "tis": a.tis_number, "risk": a.risk, "priority": a.priority,
-                                               "reasons": a.reasons, "evidence": a.evidence, "waterfall": a.waterfall,
-                                               "engine_version": a.engine_version, "created_at": a.created_at},
+        "assessment": None
+        if a is None
+        else {
+            "id": a.id,
+            "verdict": a.verdict,
+            "tis": a.tis_number,
+            "risk": a.risk,
+            "priority": a.priority,
+            "reasons": a.reasons,
+            "evidence": a.evidence,
+            "waterfall": a.waterfall,
+            "engine_version": a.engine_version,
+            "created_at": a.created_at,
+        },
         "registry": [dict(r._mapping) for r in regs],
-        "snapshots": [{"captured_at": s.captured_at, "title": s.title, "price": s.price, "description": s.description} for s in snaps],
-        "seller_other_listings": [{"id": o.id, "listing_id": o.listing_id, "title": o.title, "verdict": o.verdict} for o in others],
-        "decisions": [{"decision": d.decision, "by": d.by_user, "at": d.at, "reason": d.reason, "legal_basis": d.legal_basis} for d in decs],
+        "snapshots": [
+            {"captured_at": s.captured_at, "title": s.title, "price": s.price, "description": s.description}
+            for s in snaps
+        ],
+        "seller_other_listings": [
+            {"id": o.id, "listing_id": o.listing_id, "title": o.title, "verdict": o.verdict} for o in others
+        ],
+        "decisions": [
+            {"decision": d.decision, "by": d.by_user, "at": d.at, "reason": d.reason, "legal_basis": d.legal_basis}
+            for d in decs
+        ],
     }
 
 

@@ -1,7 +1,8 @@
 """Thai presentation helpers: Buddhist-era dates, Thai month names, Thai digits."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, timezone, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 
 MONTHS_TH = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."]
 ARABIC_TO_THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
@@ -18,7 +19,7 @@ def be_date(d: date | datetime | None, lang: str = "th", with_time: bool = False
         return "-"
     if isinstance(d, datetime):
         if d.tzinfo is None:
-            d = d.replace(tzinfo=timezone.utc)
+            d = d.replace(tzinfo=UTC)
         d = d.astimezone(BANGKOK)
     if lang != "th":
         return d.strftime("%Y-%m-%d %H:%M" if with_time and isinstance(d, datetime) else "%Y-%m-%d")

@@ -1,10 +1,11 @@
 """Officer accounts: argon2id password hashes, roles."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
-from argon2.exceptions import VerificationError, InvalidHashError
+from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, select, update
 
 from tisguard.services import audit
@@ -27,11 +28,22 @@ def add_user(db: Engine, username: str, password: str, role: str, actor: str = "
         raise UserError("password must be at least 8 characters")
     with db.begin() as conn:
         if conn.execute(select(users.c.id).where(users.c.username == username)).first():
-            conn.execute(update(users).where(users.c.username == username).values(password_hash=_hasher.hash(password), role=role))
+            conn.execute(
+                update(users)
+                .where(users.c.username == username)
+                .values(password_hash=_hasher.hash(password), role=role)
+            )
             audit.record(conn, actor, "user.update", username, {"role": role})
             return
-        conn.execute(users.insert().values(username=username, password_hash=_hasher.hash(password), role=role, active=True,
-                                           created_at=datetime.now(timezone.utc)))
+        conn.execute(
+            users.insert().values(
+                username=username,
+                password_hash=_hasher.hash(password),
+                role=role,
+                active=True,
+                created_at=datetime.now(UTC),
+            )
+        )
         audit.record(conn, actor, "user.add", username, {"role": role})
 
 

@@ -1,11 +1,12 @@
 """Webhook delivery: POST a notice to the platform's URL, signed with HMAC-SHA256, retried with backoff."""
+
 from __future__ import annotations
 
 import hashlib
 import hmac
 import json
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import httpx
 from sqlalchemy import Engine, select
@@ -43,14 +44,26 @@ def deliver_notice(db: Engine, notice: dict, attempts: int = 4, backoff_s: float
         ts = str(int(time.time()))
         status, error = None, None
         try:
-            r = httpx.post(p.webhook_url, content=body, timeout=timeout_s,
-                           headers={"Content-Type": "application/json", SIGNATURE_HEADER: sign(p.webhook_secret, body, ts)})
+            r = httpx.post(
+                p.webhook_url,
+                content=body,
+                timeout=timeout_s,
+                headers={"Content-Type": "application/json", SIGNATURE_HEADER: sign(p.webhook_secret, body, ts)},
+            )
             status = r.status_code
         except httpx.HTTPError as e:
             error = f"{type(e).__name__}: {e}"[:500]
         with db.begin() as conn:
-            conn.execute(webhook_deliveries.insert().values(platform=notice["platform"], notice_pk=notice["id"], attempt=attempt,
-                                                            status_code=status, error=error, at=datetime.now(timezone.utc)))
+            conn.execute(
+                webhook_deliveries.insert().values(
+                    platform=notice["platform"],
+                    notice_pk=notice["id"],
+                    attempt=attempt,
+                    status_code=status,
+                    error=error,
+                    at=datetime.now(UTC),
+                )
+            )
         if status is not None and 200 <= status < 300:
             return True
         if attempt < attempts:

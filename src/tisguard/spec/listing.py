@@ -2,6 +2,7 @@
 
 Validation happens at the edges (files, push API); the detectors receive `Listing` objects.
 """
+
 from __future__ import annotations
 
 import re

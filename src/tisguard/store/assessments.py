@@ -1,8 +1,9 @@
 """Keep assessments in the store: one row per (listing, scan), the newest flagged `is_latest`."""
+
 from __future__ import annotations
 
 import math
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import Engine, update
 
@@ -20,12 +21,30 @@ def save_assessments(db: Engine, rows: list[tuple[int, Listing, str, Assessment]
     """rows: (listing_pk, listing, content_hash, assessment)."""
     if not rows:
         return
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with db.begin() as conn:
-        conn.execute(update(assessments).where(assessments.c.listing_pk.in_([r[0] for r in rows]), assessments.c.is_latest.is_(True))
-                     .values(is_latest=False))
-        conn.execute(assessments.insert(), [{
-            "listing_pk": pk, "content_hash": chash, "verdict": a.verdict, "tis_number": a.tis, "risk": a.risk,
-            "priority": a.risk * reach(l) if a.verdict in ("unverified", "non_compliant") else 0.0,
-            "reasons": a.reasons, "evidence": [e.as_dict() for e in a.evidence], "waterfall": a.waterfall,
-            "engine_version": a.engine_version, "created_at": now, "is_latest": True} for pk, l, chash, a in rows])
+        conn.execute(
+            update(assessments)
+            .where(assessments.c.listing_pk.in_([r[0] for r in rows]), assessments.c.is_latest.is_(True))
+            .values(is_latest=False)
+        )
+        conn.execute(
+            assessments.insert(),
+            [
+                {
+                    "listing_pk": pk,
+                    "content_hash": chash,
+                    "verdict": a.verdict,
+                    "tis_number": a.tis,
+                    "risk": a.risk,
+                    "priority": a.risk * reach(l) if a.verdict in ("unverified", "non_compliant") else 0.0,
+                    "reasons": a.reasons,
+                    "evidence": [e.as_dict() for e in a.evidence],
+                    "waterfall": a.waterfall,
+                    "engine_version": a.engine_version,
+                    "created_at": now,
+                    "is_latest": True,
+                }
+                for pk, l, chash, a in rows
+            ],
+        )

@@ -1,4 +1,5 @@
 """Engine creation and automatic schema migration on first use."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -45,8 +46,11 @@ def migrate(engine: Engine) -> None:
 @lru_cache(maxsize=8)
 def get_engine(url: str) -> Engine:
     # JSON columns are written often (attributes, evidence, waterfalls): orjson, UTF-8 kept as is.
-    kwargs = {"future": True, "json_serializer": lambda o: orjson.dumps(o, option=orjson.OPT_NON_STR_KEYS, default=str).decode("utf-8"),
-              "json_deserializer": orjson.loads}
+    kwargs = {
+        "future": True,
+        "json_serializer": lambda o: orjson.dumps(o, option=orjson.OPT_NON_STR_KEYS, default=str).decode("utf-8"),
+        "json_deserializer": orjson.loads,
+    }
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     else:

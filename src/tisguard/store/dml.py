@@ -1,4 +1,5 @@
 """Dialect-aware statements the store needs on both SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 from sqlalchemy import Table

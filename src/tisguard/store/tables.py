@@ -1,24 +1,39 @@
 """All tables of tisguard, as SQLAlchemy Core tables (bulk ingest needs Core, not ORM)."""
+
 from __future__ import annotations
 
 from sqlalchemy import (
-    JSON, BigInteger, Boolean, Column, DateTime, Float, ForeignKey, Index, Integer, MetaData, String,
-    Table, Text, UniqueConstraint,
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
 )
 
 metadata = MetaData()
 PK = lambda: Column("id", Integer, primary_key=True, autoincrement=True)  # noqa: E731
 
 standards = Table(
-    "standards", metadata, PK(),
-    Column("tis_number", String(40), nullable=False),      # '685 เล่ม 1'
-    Column("number", Integer, nullable=False),              # 685
-    Column("part", String(20)),                             # '1', '2(32)'
+    "standards",
+    metadata,
+    PK(),
+    Column("tis_number", String(40), nullable=False),  # '685 เล่ม 1'
+    Column("number", Integer, nullable=False),  # 685
+    Column("part", String(20)),  # '1', '2(32)'
     Column("year_be", Integer, nullable=False),
     Column("name_th", Text, nullable=False),
     Column("name_en", Text),
     Column("source", Text, nullable=False),
-    Column("effective_date", String(10)),                   # ISO, derived from B.E.
+    Column("effective_date", String(10)),  # ISO, derived from B.E.
     Column("effective_date_as_written", Text),
     Column("evidence_of_status", Text),
     Column("status", String(12), nullable=False, default="active"),  # active | superseded | retired
@@ -28,9 +43,11 @@ standards = Table(
 )
 
 licences = Table(
-    "licences", metadata, PK(),
+    "licences",
+    metadata,
+    PK(),
     Column("licence_no", String(60), nullable=False),
-    Column("licence_key", String(60), nullable=False, unique=True),   # normalised
+    Column("licence_key", String(60), nullable=False, unique=True),  # normalised
     Column("licence_type", String(4)),
     Column("tis_number", String(40), nullable=False),
     Column("tis_year", Integer),
@@ -43,7 +60,9 @@ licences = Table(
 )
 
 sellers = Table(
-    "sellers", metadata, PK(),
+    "sellers",
+    metadata,
+    PK(),
     Column("platform", String(40), nullable=False),
     Column("seller_id", String(200), nullable=False),
     Column("name", Text),
@@ -55,7 +74,9 @@ sellers = Table(
 )
 
 listings = Table(
-    "listings", metadata, PK(),
+    "listings",
+    metadata,
+    PK(),
     Column("platform", String(40), nullable=False),
     Column("listing_id", String(200), nullable=False),
     Column("seller_pk", Integer, ForeignKey("sellers.id"), nullable=False),
@@ -80,7 +101,9 @@ listings = Table(
 Index("ix_listings_seller", listings.c.seller_pk)
 
 listing_snapshots = Table(
-    "listing_snapshots", metadata, PK(),
+    "listing_snapshots",
+    metadata,
+    PK(),
     Column("listing_pk", Integer, ForeignKey("listings.id"), nullable=False),
     Column("content_hash", String(64), nullable=False),
     Column("captured_at", DateTime(timezone=True), nullable=False),
@@ -91,7 +114,9 @@ listing_snapshots = Table(
 )
 
 listing_images = Table(
-    "listing_images", metadata, PK(),
+    "listing_images",
+    metadata,
+    PK(),
     Column("listing_pk", Integer, ForeignKey("listings.id"), nullable=False),
     Column("position", Integer, nullable=False),
     Column("url", Text),
@@ -101,7 +126,9 @@ listing_images = Table(
 )
 
 assessments = Table(
-    "assessments", metadata, PK(),
+    "assessments",
+    metadata,
+    PK(),
     Column("listing_pk", Integer, ForeignKey("listings.id"), nullable=False),
     Column("content_hash", String(64), nullable=False),
     Column("verdict", String(16), nullable=False),
@@ -119,7 +146,9 @@ Index("ix_assessments_latest", assessments.c.listing_pk, assessments.c.is_latest
 Index("ix_assessments_queue", assessments.c.is_latest, assessments.c.verdict, assessments.c.priority)
 
 ingest_runs = Table(
-    "ingest_runs", metadata, PK(),
+    "ingest_runs",
+    metadata,
+    PK(),
     Column("source", Text, nullable=False),
     Column("started_at", DateTime(timezone=True), nullable=False),
     Column("finished_at", DateTime(timezone=True)),
@@ -127,8 +156,10 @@ ingest_runs = Table(
 )
 
 rejects = Table(
-    "rejects", metadata, PK(),
-    Column("source_key", String(64), nullable=False),   # sha256 of the source's resolved path / batch id
+    "rejects",
+    metadata,
+    PK(),
+    Column("source_key", String(64), nullable=False),  # sha256 of the source's resolved path / batch id
     Column("source", Text, nullable=False),
     Column("record_no", Integer, nullable=False),
     Column("listing_id", String(200)),
@@ -141,7 +172,9 @@ rejects = Table(
 
 # --- people, decisions, audit (officer app) ---
 users = Table(
-    "users", metadata, PK(),
+    "users",
+    metadata,
+    PK(),
     Column("username", String(80), nullable=False, unique=True),
     Column("password_hash", Text, nullable=False),
     Column("role", String(20), nullable=False),
@@ -150,7 +183,9 @@ users = Table(
 )
 
 audit_log = Table(
-    "audit_log", metadata, PK(),
+    "audit_log",
+    metadata,
+    PK(),
     Column("at", DateTime(timezone=True), nullable=False),
     Column("actor", String(120), nullable=False),
     Column("action", String(60), nullable=False),
@@ -159,10 +194,12 @@ audit_log = Table(
 )
 
 decisions = Table(
-    "decisions", metadata, PK(),
+    "decisions",
+    metadata,
+    PK(),
     Column("listing_pk", Integer, ForeignKey("listings.id"), nullable=False),
     Column("assessment_pk", Integer, ForeignKey("assessments.id")),
-    Column("decision", String(20), nullable=False),   # confirm | dismiss | more_info
+    Column("decision", String(20), nullable=False),  # confirm | dismiss | more_info
     Column("legal_basis", Text),
     Column("reason", Text),
     Column("tis_number", String(40)),
@@ -171,7 +208,9 @@ decisions = Table(
 )
 
 evidence_packages = Table(
-    "evidence_packages", metadata, PK(),
+    "evidence_packages",
+    metadata,
+    PK(),
     Column("listing_pk", Integer, ForeignKey("listings.id"), nullable=False),
     Column("decision_pk", Integer, ForeignKey("decisions.id")),
     Column("path", Text, nullable=False),
@@ -181,9 +220,11 @@ evidence_packages = Table(
 )
 
 notices = Table(
-    "notices", metadata, PK(),
+    "notices",
+    metadata,
+    PK(),
     Column("platform", String(40), nullable=False),
-    Column("state", String(20), nullable=False),   # draft sent acknowledged removed refused overdue
+    Column("state", String(20), nullable=False),  # draft sent acknowledged removed refused overdue
     Column("created_by", String(80), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("sent_at", DateTime(timezone=True)),
@@ -194,18 +235,22 @@ notices = Table(
 )
 
 notice_items = Table(
-    "notice_items", metadata, PK(),
+    "notice_items",
+    metadata,
+    PK(),
     Column("notice_pk", Integer, ForeignKey("notices.id"), nullable=False),
     Column("listing_pk", Integer, ForeignKey("listings.id"), nullable=False),
     Column("evidence_pk", Integer, ForeignKey("evidence_packages.id")),
-    Column("action", String(20)),                  # removed | refused | seller_notified
+    Column("action", String(20)),  # removed | refused | seller_notified
     Column("action_reason", Text),
     Column("action_at", DateTime(timezone=True)),
     UniqueConstraint("notice_pk", "listing_pk", name="uq_notice_item"),
 )
 
 cases = Table(
-    "cases", metadata, PK(),
+    "cases",
+    metadata,
+    PK(),
     Column("title", Text, nullable=False),
     Column("status", String(20), nullable=False),
     Column("assignee", String(80)),
@@ -214,7 +259,9 @@ cases = Table(
 )
 
 case_items = Table(
-    "case_items", metadata, PK(),
+    "case_items",
+    metadata,
+    PK(),
     Column("case_pk", Integer, ForeignKey("cases.id"), nullable=False),
     Column("listing_pk", Integer, ForeignKey("listings.id")),
     Column("seller_pk", Integer, ForeignKey("sellers.id")),
@@ -222,7 +269,9 @@ case_items = Table(
 
 # --- platform data exchange ---
 platforms = Table(
-    "platforms", metadata, PK(),
+    "platforms",
+    metadata,
+    PK(),
     Column("name", String(40), nullable=False, unique=True),
     Column("webhook_url", Text),
     Column("webhook_secret", Text),
@@ -230,7 +279,9 @@ platforms = Table(
 )
 
 api_keys = Table(
-    "api_keys", metadata, PK(),
+    "api_keys",
+    metadata,
+    PK(),
     Column("platform_pk", Integer, ForeignKey("platforms.id"), nullable=False),
     Column("key_prefix", String(16), nullable=False),
     Column("key_hash", String(64), nullable=False, unique=True),
@@ -239,7 +290,9 @@ api_keys = Table(
 )
 
 idempotency = Table(
-    "idempotency_keys", metadata, PK(),
+    "idempotency_keys",
+    metadata,
+    PK(),
     Column("platform", String(40), nullable=False),
     Column("key", String(200), nullable=False),
     Column("request_hash", String(64), nullable=False),
@@ -249,7 +302,9 @@ idempotency = Table(
 )
 
 api_calls = Table(
-    "api_calls", metadata, PK(),
+    "api_calls",
+    metadata,
+    PK(),
     Column("platform", String(40)),
     Column("method", String(8), nullable=False),
     Column("path", Text, nullable=False),
@@ -258,7 +313,9 @@ api_calls = Table(
 )
 
 webhook_deliveries = Table(
-    "webhook_deliveries", metadata, PK(),
+    "webhook_deliveries",
+    metadata,
+    PK(),
     Column("platform", String(40), nullable=False),
     Column("notice_pk", Integer, ForeignKey("notices.id"), nullable=False),
     Column("attempt", Integer, nullable=False),
@@ -268,7 +325,9 @@ webhook_deliveries = Table(
 )
 
 complaints = Table(
-    "complaints", metadata, PK(),
+    "complaints",
+    metadata,
+    PK(),
     Column("listing_url", Text),
     Column("platform", String(40)),
     Column("listing_id", String(200)),

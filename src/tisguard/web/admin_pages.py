@@ -1,4 +1,5 @@
 """Administrator pages: the standards catalogue and the licence registry, with per-row validation errors."""
+
 from __future__ import annotations
 
 import tempfile
@@ -38,8 +39,13 @@ def admin_home(request: Request, user: dict = Depends(require("admin"))):
 async def add_standard(request: Request, user: dict = Depends(require("admin"))):
     await check_csrf(request, user)
     form = await request.form()
-    row, errs = standard_row(str(form.get("tis_number") or ""), form.get("year_be"), str(form.get("name_th") or ""),
-                             str(form.get("name_en") or ""), str(form.get("source") or ""))
+    row, errs = standard_row(
+        str(form.get("tis_number") or ""),
+        form.get("year_be"),
+        str(form.get("name_th") or ""),
+        str(form.get("name_en") or ""),
+        str(form.get("source") or ""),
+    )
     if errs:
         return _page(request, errors=[{"row": 1, "field": f, "reason": r} for f, r in errs])
     upsert_standards(request.app.state.db, [row])

@@ -1,13 +1,14 @@
 """The FastAPI application: one app, officer pages + JSON API + platform API, OpenAPI published."""
+
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
-from pathlib import Path
 
 from tisguard.config import Settings
 from tisguard.services.errors import FieldError
@@ -26,15 +27,20 @@ def create_app(settings: Settings, rate: float | None = None, burst: int | None 
     from tisguard.store.db import get_engine
     from tisguard.web import admin_pages, officer_api, officer_pages, platform_api, public_pages
 
-    app = FastAPI(title="tisguard", version="1.0",
-                  description="Market surveillance of mandatory Thai Industrial Standards (มอก.): officer API and platform data exchange.")
+    app = FastAPI(
+        title="tisguard",
+        version="1.0",
+        description="Market surveillance of mandatory Thai Industrial Standards (มอก.): officer API and platform data exchange.",
+    )
     db = get_engine(settings.database_url)
     ensure_catalogue(db)
     state = app.state
     state.settings, state.db = settings, db
     state.sessions = Sessions(secret_key(settings))
-    state.rate_limiter = RateLimiter(rate or float(os.environ.get("TISGUARD_RATE_PER_S", 100)),
-                                     burst or int(os.environ.get("TISGUARD_RATE_BURST", 200)))
+    state.rate_limiter = RateLimiter(
+        rate or float(os.environ.get("TISGUARD_RATE_PER_S", 100)),
+        burst or int(os.environ.get("TISGUARD_RATE_BURST", 200)),
+    )
     state.key_cache, state.key_cache_ttl = {}, float(os.environ.get("TISGUARD_KEY_CACHE_S", 10))
     state.max_batch = int(os.environ.get("TISGUARD_MAX_BATCH", 500))
 
@@ -56,8 +62,13 @@ def create_app(settings: Settings, rate: float | None = None, burst: int | None 
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):
-        errors = [{"field": ".".join(str(p) for p in e["loc"] if p not in ("body", "query", "path", "header")) or "body",
-                   "message": e["msg"]} for e in exc.errors()]
+        errors = [
+            {
+                "field": ".".join(str(p) for p in e["loc"] if p not in ("body", "query", "path", "header")) or "body",
+                "message": e["msg"],
+            }
+            for e in exc.errors()
+        ]
         return JSONResponse({"detail": errors}, status_code=422)
 
     @app.exception_handler(FieldError)
@@ -68,6 +79,7 @@ def create_app(settings: Settings, rate: float | None = None, burst: int | None 
     async def _http(request: Request, exc: HTTPException):
         if _wants_html(request) and exc.status_code in (403, 404, 409, 422):
             from tisguard.web.render import render
+
             return render(request, "error.html", status_code=exc.status_code, status=exc.status_code, detail=exc.detail)
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
 

@@ -3,11 +3,12 @@
 Writes are queued and flushed by one background thread, so logging never sits in the upload path;
 a pure ASGI middleware reads the status without buffering the response.
 """
+
 from __future__ import annotations
 
 import queue
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from tisguard.store.tables import api_calls
 
@@ -20,7 +21,9 @@ class CallLog:
         self._stop = threading.Event()
 
     def add(self, platform: str, method: str, path: str, status: int) -> None:
-        self._q.put({"platform": platform, "method": method, "path": path[:2000], "status": status, "at": datetime.now(timezone.utc)})
+        self._q.put(
+            {"platform": platform, "method": method, "path": path[:2000], "status": status, "at": datetime.now(UTC)}
+        )
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="tisguard-calllog", daemon=True)
             self._thread.start()

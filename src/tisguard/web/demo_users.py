@@ -1,4 +1,5 @@
 """Demo accounts: one per role, with fresh random passwords printed once by `tisguard demo`."""
+
 from __future__ import annotations
 
 import secrets

@@ -1,9 +1,9 @@
 """The officer's data as JSON: the same services the pages use."""
+
 from __future__ import annotations
 
-from typing import Annotated
-
 import json
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from pydantic import BaseModel, Field
@@ -35,15 +35,24 @@ class NoticeIn(BaseModel):
 
 
 @router.get("/queue", summary="The review queue (signed-in officers)")
-def api_queue(request: Request, user: dict = Depends(current_user), platform: str | None = None, tis: str | None = None,
-              verdict: str | None = Query(None, pattern="^(unverified|non_compliant)$"), country: str | None = Query(None, pattern="^[A-Z]{2}$"),
-              since: str | None = Query(None, pattern=r"^\d{4}-\d{2}-\d{2}$"), page: int = Query(1, ge=1, le=100000),
-              per_page: int = Query(25, ge=1, le=200)) -> dict:
+def api_queue(
+    request: Request,
+    user: dict = Depends(current_user),
+    platform: str | None = None,
+    tis: str | None = None,
+    verdict: str | None = Query(None, pattern="^(unverified|non_compliant)$"),
+    country: str | None = Query(None, pattern="^[A-Z]{2}$"),
+    since: str | None = Query(None, pattern=r"^\d{4}-\d{2}-\d{2}$"),
+    page: int = Query(1, ge=1, le=100000),
+    per_page: int = Query(25, ge=1, le=200),
+) -> dict:
     return _json(queue(request.app.state.db, QueueFilter(platform, tis, verdict, country, since, page, per_page)))
 
 
 @router.get("/review/{pk}", summary="A listing with its evidence, assessment, registry record and history")
-def api_listing(pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: Request, user: dict = Depends(current_user)) -> dict:
+def api_listing(
+    pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: Request, user: dict = Depends(current_user)
+) -> dict:
     d = listing_detail(request.app.state.db, pk)
     if d is None:
         raise HTTPException(404, detail={"field": "pk", "message": "no such listing"})
@@ -51,11 +60,20 @@ def api_listing(pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: Request, use
 
 
 @router.post("/review/{pk}/decision", summary="Confirm, dismiss or ask for more information (X-CSRF-Token header)")
-async def api_decide(pk: Annotated[int, Path(ge=1, le=MAX_ID)], body: DecisionIn, request: Request, user: dict = Depends(current_user)) -> dict:
+async def api_decide(
+    pk: Annotated[int, Path(ge=1, le=MAX_ID)], body: DecisionIn, request: Request, user: dict = Depends(current_user)
+) -> dict:
     await check_csrf(request, user)
     try:
-        return dec_svc.decide(request.app.state.db, request.app.state.settings, pk, body.decision, user["username"],
-                              body.legal_basis, body.reason)
+        return dec_svc.decide(
+            request.app.state.db,
+            request.app.state.settings,
+            pk,
+            body.decision,
+            user["username"],
+            body.legal_basis,
+            body.reason,
+        )
     except LookupError:
         raise HTTPException(404, detail={"field": "pk", "message": "no such listing"})
 
@@ -73,12 +91,16 @@ def api_notices(request: Request, user: dict = Depends(current_user)) -> dict:
 @router.post("/officer/notices", summary="Create a draft notice from confirmed listings of one platform")
 async def api_create_notice(body: NoticeIn, request: Request, user: dict = Depends(require("officer"))) -> dict:
     await check_csrf(request, user)
-    pk = notice_svc.create_notice(request.app.state.db, body.platform, body.listing_ids, user["username"], body.legal_basis)
+    pk = notice_svc.create_notice(
+        request.app.state.db, body.platform, body.listing_ids, user["username"], body.legal_basis
+    )
     return _json(notice_svc.get_notice(request.app.state.db, pk))
 
 
 @router.post("/officer/notices/{pk}/send", summary="Send a draft notice (supervisors); webhooks fire")
-async def api_send_notice(pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: Request, user: dict = Depends(require("supervisor"))) -> dict:
+async def api_send_notice(
+    pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: Request, user: dict = Depends(require("supervisor"))
+) -> dict:
     await check_csrf(request, user)
     from tisguard.web.officer_pages import send_and_notify
 

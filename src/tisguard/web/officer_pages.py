@@ -1,11 +1,11 @@
 """Officer pages (server-rendered HTML): sign-in, queue, listing, decisions, notices, cases, dashboard."""
-from __future__ import annotations
 
-from typing import Annotated
+from __future__ import annotations
 
 import json
 import threading
 from pathlib import Path as FilePath
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -20,7 +20,15 @@ from tisguard.services.notice_pdf import notice_pdf
 from tisguard.services.review import QueueFilter, highlight_spans, listing_detail, queue
 from tisguard.services.users import authenticate
 from tisguard.web.render import render
-from tisguard.web.security import MAX_ID, SESSION_COOKIE, NotSignedIn, SESSION_MAX_AGE, check_csrf, current_user, require
+from tisguard.web.security import (
+    MAX_ID,
+    SESSION_COOKIE,
+    SESSION_MAX_AGE,
+    NotSignedIn,
+    check_csrf,
+    current_user,
+    require,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -53,7 +61,9 @@ def login(request: Request, username: str = Form(...), password: str = Form(...)
     if user is None:
         return render(request, "login.html", status_code=401, error=True)
     resp = RedirectResponse("/queue", 303)
-    resp.set_cookie(SESSION_COOKIE, request.app.state.sessions.issue(user), httponly=True, samesite="lax", max_age=SESSION_MAX_AGE)
+    resp.set_cookie(
+        SESSION_COOKIE, request.app.state.sessions.issue(user), httponly=True, samesite="lax", max_age=SESSION_MAX_AGE
+    )
     return resp
 
 
@@ -65,11 +75,24 @@ def logout(request: Request):
 
 
 @router.get("/queue")
-def queue_page(request: Request, user: dict = Depends(current_user), platform: str | None = None, tis: str | None = None,
-               verdict: str | None = None, country: str | None = Query(None, pattern=r"^([A-Z]{2})?$"),
-               since: str | None = Query(None, pattern=r"^(\d{4}-\d{2}-\d{2})?$"), page: int = Query(1, ge=1, le=100_000)):
-    f = QueueFilter(platform or None, tis or None, verdict if verdict in ("unverified", "non_compliant") else None,
-                    country or None, since or None, max(page, 1))
+def queue_page(
+    request: Request,
+    user: dict = Depends(current_user),
+    platform: str | None = None,
+    tis: str | None = None,
+    verdict: str | None = None,
+    country: str | None = Query(None, pattern=r"^([A-Z]{2})?$"),
+    since: str | None = Query(None, pattern=r"^(\d{4}-\d{2}-\d{2})?$"),
+    page: int = Query(1, ge=1, le=100_000),
+):
+    f = QueueFilter(
+        platform or None,
+        tis or None,
+        verdict if verdict in ("unverified", "non_compliant") else None,
+        country or None,
+        since or None,
+        max(page, 1),
+    )
     return render(request, "queue.html", q=queue(request.app.state.db, f), f=f)
 
 
@@ -77,9 +100,16 @@ def queue_page(request: Request, user: dict = Depends(current_user), platform: s
 def listing_page(pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: Request, user: dict = Depends(current_user)):
     d = found(listing_detail(request.app.state.db, pk), "listing")
     ev = d["assessment"]["evidence"] if d["assessment"] else []
-    return render(request, "listing.html", d=d, title_runs=highlight_spans(d["title"], ev, "title"),
-                  desc_runs=highlight_spans(d["description"], ev, "description"), legal_bases=dec_svc.LEGAL_BASES,
-                  dismiss_reasons=dec_svc.DISMISS_REASONS, evidence_pkg=dec_svc.latest_evidence(request.app.state.db, pk))
+    return render(
+        request,
+        "listing.html",
+        d=d,
+        title_runs=highlight_spans(d["title"], ev, "title"),
+        desc_runs=highlight_spans(d["description"], ev, "description"),
+        legal_bases=dec_svc.LEGAL_BASES,
+        dismiss_reasons=dec_svc.DISMISS_REASONS,
+        evidence_pkg=dec_svc.latest_evidence(request.app.state.db, pk),
+    )
 
 
 @router.post("/listings/{pk}/decision")
@@ -87,8 +117,15 @@ async def decide_page(pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: Reques
     await check_csrf(request, user)
     form = await request.form()
     try:
-        dec_svc.decide(request.app.state.db, request.app.state.settings, pk, str(form.get("decision")), user["username"],
-                       form.get("legal_basis") or None, form.get("reason") or None)
+        dec_svc.decide(
+            request.app.state.db,
+            request.app.state.settings,
+            pk,
+            str(form.get("decision")),
+            user["username"],
+            form.get("legal_basis") or None,
+            form.get("reason") or None,
+        )
     except LookupError:
         raise HTTPException(404, detail={"field": "pk", "message": "no such listing"})
     return RedirectResponse(f"/listings/{pk}", 303)
@@ -103,8 +140,14 @@ def evidence_zip(pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: Request, us
         data = read_verified(FilePath(pkg.path), pkg.sha256)
     except TamperedEvidence as e:
         raise HTTPException(409, detail={"field": "evidence", "message": str(e)})
-    return Response(data, media_type="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="evidence-{pk}-{pkg.sha256[:12]}.zip"', "X-Evidence-SHA256": pkg.sha256})
+    return Response(
+        data,
+        media_type="application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="evidence-{pk}-{pkg.sha256[:12]}.zip"',
+            "X-Evidence-SHA256": pkg.sha256,
+        },
+    )
 
 
 @router.get("/notices")
@@ -115,7 +158,13 @@ def notices_page(request: Request, user: dict = Depends(current_user)):
     by_platform: dict[str, list] = {}
     for p in pending:
         by_platform.setdefault(p["platform"], []).append(p)
-    return render(request, "notices.html", notices=notice_svc.list_notices(db), pending=by_platform, legal_bases=dec_svc.LEGAL_BASES)
+    return render(
+        request,
+        "notices.html",
+        notices=notice_svc.list_notices(db),
+        pending=by_platform,
+        legal_bases=dec_svc.LEGAL_BASES,
+    )
 
 
 @router.post("/notices")
@@ -126,7 +175,9 @@ async def create_notice_page(request: Request, user: dict = Depends(current_user
     ids = [i for i in map(form_id, form.getlist("listing")) if i]
     if not ids:
         ids = [p["id"] for p in notice_svc.confirmed_without_notice(request.app.state.db, platform)]
-    pk = notice_svc.create_notice(request.app.state.db, platform, ids, user["username"], form.get("legal_basis") or None)
+    pk = notice_svc.create_notice(
+        request.app.state.db, platform, ids, user["username"], form.get("legal_basis") or None
+    )
     return RedirectResponse(f"/notices/{pk}", 303)
 
 
@@ -145,7 +196,9 @@ def send_and_notify(request: Request, pk: int, user: dict) -> dict:
 
 
 @router.post("/notices/{pk}/send")
-async def send_notice_page(pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: Request, user: dict = Depends(require("supervisor"))):
+async def send_notice_page(
+    pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: Request, user: dict = Depends(require("supervisor"))
+):
     await check_csrf(request, user)
     try:
         send_and_notify(request, pk, user)
@@ -157,7 +210,11 @@ async def send_notice_page(pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: R
 @router.get("/notices/{pk}/notice.pdf")
 def notice_pdf_page(pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: Request, user: dict = Depends(current_user)):
     n = found(notice_svc.get_notice(request.app.state.db, pk), "notice")
-    return Response(notice_pdf(n), media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="notice-{pk}.pdf"'})
+    return Response(
+        notice_pdf(n),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="notice-{pk}.pdf"'},
+    )
 
 
 @router.get("/cases")
@@ -182,14 +239,22 @@ def case_page(pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: Request, user:
 
 
 @router.post("/cases/{pk}")
-async def update_case_page(pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: Request, user: dict = Depends(current_user)):
+async def update_case_page(
+    pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: Request, user: dict = Depends(current_user)
+):
     await check_csrf(request, user)
     form = await request.form()
     try:
         if form_id(form.get("listing")):
             case_svc.add_to_case(request.app.state.db, pk, user["username"], listing_pk=form_id(form.get("listing")))
-        case_svc.update_case(request.app.state.db, pk, user["username"], form.get("status") or None, form.get("assignee") or None,
-                             form.get("note") or None)
+        case_svc.update_case(
+            request.app.state.db,
+            pk,
+            user["username"],
+            form.get("status") or None,
+            form.get("assignee") or None,
+            form.get("note") or None,
+        )
     except LookupError:
         raise HTTPException(404, detail={"field": "pk", "message": "no such case"})
     return RedirectResponse(f"/cases/{pk}", 303)

@@ -2,16 +2,15 @@
 
 Every route needs `Authorization: Bearer KEY`; a key sees and changes only its own platform's data.
 """
-from __future__ import annotations
 
-from typing import Annotated
+from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timezone
-from typing import Any
+from datetime import UTC, datetime
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Header, Path, Query, Request
+from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
@@ -98,19 +97,33 @@ def _store_and_assess(request: Request, batch: list[Listing]) -> dict:
     return {l.key: a for l, a in zip(batch, assessed)}
 
 
-@router.post("/listings", response_model=PushResponse, summary="Push a batch of listings; each is validated, stored and assessed")
-def push_listings(body: PushRequest, request: Request, platform: str = Depends(platform_caller),
-                  idempotency_key: str | None = Header(default=None, max_length=200)) -> dict:
+@router.post(
+    "/listings", response_model=PushResponse, summary="Push a batch of listings; each is validated, stored and assessed"
+)
+def push_listings(
+    body: PushRequest,
+    request: Request,
+    platform: str = Depends(platform_caller),
+    idempotency_key: str | None = Header(default=None, max_length=200),
+) -> dict:
     app = request.app.state
     if len(body.listings) > app.max_batch:
-        raise HTTPException(413, detail={"field": "listings", "message": f"at most {app.max_batch} listings per request"})
-    req_hash = hashlib.sha256(json.dumps(body.listings, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+        raise HTTPException(
+            413, detail={"field": "listings", "message": f"at most {app.max_batch} listings per request"}
+        )
+    req_hash = hashlib.sha256(
+        json.dumps(body.listings, sort_keys=True, ensure_ascii=False, default=str).encode()
+    ).hexdigest()
     if idempotency_key:
         with app.db.connect() as conn:
-            prior = conn.execute(select(idempotency).where(idempotency.c.platform == platform, idempotency.c.key == idempotency_key)).first()
+            prior = conn.execute(
+                select(idempotency).where(idempotency.c.platform == platform, idempotency.c.key == idempotency_key)
+            ).first()
         if prior is not None:
             if prior.request_hash != req_hash:
-                raise HTTPException(409, detail={"field": "Idempotency-Key", "message": "key was used with a different request body"})
+                raise HTTPException(
+                    409, detail={"field": "Idempotency-Key", "message": "key was used with a different request body"}
+                )
             return prior.response
     results: list[dict] = []
     good: list[Listing] = []
@@ -121,8 +134,14 @@ def push_listings(body: PushRequest, request: Request, platform: str = Depends(p
             errors = [RecordError(i, "platform", f"records must be of your platform ({platform})", listing.listing_id)]
             listing = None
         if errors:
-            results.append({"listing_id": lid, "status": "rejected", "assessment": None,
-                            "errors": [{"field": e.field, "message": e.reason} for e in errors]})
+            results.append(
+                {
+                    "listing_id": lid,
+                    "status": "rejected",
+                    "assessment": None,
+                    "errors": [{"field": e.field, "message": e.reason} for e in errors],
+                }
+            )
         else:
             results.append({"listing_id": listing.listing_id, "status": "accepted", "assessment": None, "errors": []})
             good.append(listing)
@@ -134,8 +153,20 @@ def push_listings(body: PushRequest, request: Request, platform: str = Depends(p
     response = json.loads(dumps({"results": results}))
     if idempotency_key:
         with app.db.begin() as conn:
-            insert_ignore(conn, idempotency, [{"platform": platform, "key": idempotency_key, "request_hash": req_hash,
-                                               "response": response, "created_at": datetime.now(timezone.utc)}], ["platform", "key"])
+            insert_ignore(
+                conn,
+                idempotency,
+                [
+                    {
+                        "platform": platform,
+                        "key": idempotency_key,
+                        "request_hash": req_hash,
+                        "response": response,
+                        "created_at": datetime.now(UTC),
+                    }
+                ],
+                ["platform", "key"],
+            )
     return response
 
 
@@ -143,20 +174,43 @@ def push_listings(body: PushRequest, request: Request, platform: str = Depends(p
 def get_listing(listing_id: str, request: Request, platform: str = Depends(platform_caller)) -> dict:
     db = request.app.state.db
     with db.connect() as conn:
-        pk = conn.execute(select(listings.c.id).where(listings.c.platform == platform, listings.c.listing_id == listing_id)).scalar()
+        pk = conn.execute(
+            select(listings.c.id).where(listings.c.platform == platform, listings.c.listing_id == listing_id)
+        ).scalar()
     if pk is None:
         raise HTTPException(404, detail={"field": "listing_id", "message": "no such listing of your platform"})
     d = listing_detail(db, pk)
     a = d["assessment"]
-    return json.loads(dumps({"platform": d["platform"], "listing_id": d["listing_id"], "title": d["title"], "url": d["url"],
-                             "price": d["price"], "captured_at": d["captured_at"],
-                             "assessment": None if a is None else {k: a[k] for k in ("verdict", "tis", "risk", "reasons", "evidence",
-                                                                                       "engine_version", "created_at")}}))
+    return json.loads(
+        dumps(
+            {
+                "platform": d["platform"],
+                "listing_id": d["listing_id"],
+                "title": d["title"],
+                "url": d["url"],
+                "price": d["price"],
+                "captured_at": d["captured_at"],
+                "assessment": None
+                if a is None
+                else {
+                    k: a[k] for k in ("verdict", "tis", "risk", "reasons", "evidence", "engine_version", "created_at")
+                },
+            }
+        )
+    )
 
 
-@router.post("/check", response_model=CheckResponse, summary="Pre-listing check of one unpublished listing (stores nothing unless store=true)")
-async def check(raw: dict[str, Any], request: Request, platform: str = Depends(platform_caller),
-          store: bool = Query(False, description="also store the listing and its assessment")) -> dict:
+@router.post(
+    "/check",
+    response_model=CheckResponse,
+    summary="Pre-listing check of one unpublished listing (stores nothing unless store=true)",
+)
+async def check(
+    raw: dict[str, Any],
+    request: Request,
+    platform: str = Depends(platform_caller),
+    store: bool = Query(False, description="also store the listing and its assessment"),
+) -> dict:
     return run_check(request, raw, platform, store)
 
 
@@ -166,25 +220,46 @@ def run_check(request: Request, raw: dict, platform: str | None, store: bool) ->
     if errors:
         raise HTTPException(422, detail=[{"field": e.field, "message": e.reason} for e in errors])
     if store and platform and listing.platform != platform:
-        raise HTTPException(422, detail=[{"field": "platform", "message": f"records must be of your platform ({platform})"}])
+        raise HTTPException(
+            422, detail=[{"field": "platform", "message": f"records must be of your platform ({platform})"}]
+        )
     engine = request.app.state.engine
     a = _store_and_assess(request, [listing])[listing.key] if store else engine.assess(listing)
     lic = next((e.value.get("licence") for e in a.evidence if e.value.get("licence")), None)
-    return {"verdict": a.verdict, "tis": a.tis, "risk": round(a.risk, 4), "reasons": a.reasons, "fixes": a.fixes,
-            "standard": a.standard, "licence": lic, "stored": store}
+    return {
+        "verdict": a.verdict,
+        "tis": a.tis,
+        "risk": round(a.risk, 4),
+        "reasons": a.reasons,
+        "fixes": a.fixes,
+        "standard": a.standard,
+        "licence": lic,
+        "stored": store,
+    }
 
 
 @router.get("/notices", response_model=NoticePage, summary="Takedown notices addressed to the caller, after a cursor")
-def feed(request: Request, platform: str = Depends(platform_caller), cursor: int = Query(0, ge=0, le=MAX_ID),
-         limit: int = Query(50, ge=1, le=200)) -> dict:
+def feed(
+    request: Request,
+    platform: str = Depends(platform_caller),
+    cursor: int = Query(0, ge=0, le=MAX_ID),
+    limit: int = Query(50, ge=1, le=200),
+) -> dict:
     items = notice_svc.list_notices(request.app.state.db, platform, after_id=cursor, limit=limit, include_drafts=False)
     return json.loads(dumps({"notices": items, "next_cursor": items[-1]["id"] if len(items) == limit else None}))
 
 
 @router.post("/notices/{notice_id}/actions", summary="Report the action taken per listing of a notice")
-def report_actions(notice_id: Annotated[int, Path(ge=1, le=MAX_ID)], body: NoticeActions, request: Request, platform: str = Depends(platform_caller)) -> dict:
+def report_actions(
+    notice_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    body: NoticeActions,
+    request: Request,
+    platform: str = Depends(platform_caller),
+) -> dict:
     try:
-        n = notice_svc.record_actions(request.app.state.db, notice_id, platform, [a.model_dump() for a in body.actions], f"platform:{platform}")
+        n = notice_svc.record_actions(
+            request.app.state.db, notice_id, platform, [a.model_dump() for a in body.actions], f"platform:{platform}"
+        )
     except LookupError:
         raise HTTPException(404, detail={"field": "notice_id", "message": "no such notice for your platform"})
     return json.loads(dumps(n))

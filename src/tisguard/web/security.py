@@ -1,4 +1,5 @@
 """Sessions (signed cookies), CSRF tokens, roles, platform API keys and rate limits."""
+
 from __future__ import annotations
 
 import secrets
@@ -68,13 +69,16 @@ def require(role: str):
         if ROLE_RANK[user["role"]] < ROLE_RANK[role]:
             raise HTTPException(403, detail={"field": "role", "message": f"needs the {role} role"})
         return user
+
     return dep
 
 
 async def check_csrf(request: Request, user: dict) -> None:
     """Forms send `csrf`; JSON clients send the X-CSRF-Token header."""
     token = request.headers.get("x-csrf-token")
-    if token is None and request.headers.get("content-type", "").startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+    if token is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
         token = (await request.form()).get("csrf")
     if not token or not secrets.compare_digest(str(token), user["csrf"]):
         raise HTTPException(403, detail={"field": "csrf", "message": "missing or wrong CSRF token"})
@@ -107,22 +111,31 @@ async def platform_caller(request: Request) -> str:
 
     auth = request.headers.get("authorization", "")
     if not auth.lower().startswith("bearer "):
-        raise HTTPException(401, detail={"field": "Authorization", "message": "send Authorization: Bearer <API key>"},
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            401,
+            detail={"field": "Authorization", "message": "send Authorization: Bearer <API key>"},
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     key = auth[7:].strip()
     cache, ttl = request.app.state.key_cache, request.app.state.key_cache_ttl
     hit = cache.get(key)
     name = hit[0] if hit and time.monotonic() - hit[1] < ttl else None
-    if name is None:   # a revoked key stops working within `ttl` seconds (the upload path cannot hit the DB each call)
+    if name is None:  # a revoked key stops working within `ttl` seconds (the upload path cannot hit the DB each call)
         name = platform_for_key(request.app.state.db, key)
         if name is None:
             cache.pop(key, None)
-            raise HTTPException(401, detail={"field": "Authorization", "message": "unknown or revoked API key"},
-                                headers={"WWW-Authenticate": "Bearer"})
+            raise HTTPException(
+                401,
+                detail={"field": "Authorization", "message": "unknown or revoked API key"},
+                headers={"WWW-Authenticate": "Bearer"},
+            )
         cache[key] = (name, time.monotonic())
     wait = request.app.state.rate_limiter.take(key)
     if wait > 0:
-        raise HTTPException(429, detail={"field": "Authorization", "message": "rate limit exceeded"},
-                            headers={"Retry-After": str(max(1, int(wait + 0.999)))})
+        raise HTTPException(
+            429,
+            detail={"field": "Authorization", "message": "rate limit exceeded"},
+            headers={"Retry-After": str(max(1, int(wait + 0.999)))},
+        )
     request.state.platform = name
     return name

@@ -1,4 +1,5 @@
 """Serve the app with uvicorn on 127.0.0.1."""
+
 from __future__ import annotations
 
 import gc

@@ -19,5 +19,12 @@ class Detector:
         raise NotImplementedError
 
     def evidence(self, signal: str, source: str, reason_th: str, reason_en: str, **kw) -> Evidence:
-        return Evidence(signal=signal, detector=self.name, version=self.version, source=source,
-                        reason_th=reason_th, reason_en=reason_en, **kw)
+        return Evidence(
+            signal=signal,
+            detector=self.name,
+            version=self.version,
+            source=source,
+            reason_th=reason_th,
+            reason_en=reason_en,
+            **kw,
+        )

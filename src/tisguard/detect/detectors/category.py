@@ -5,6 +5,7 @@ hard-coded. A standard number or licence stated in the listing raises that stand
 fixed likelihood ratio (a Bayesian update the waterfall shows), since sellers rarely cite a standard
 for a product it does not cover.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -14,15 +15,17 @@ from tisguard.detect.detectors.base import Detector
 from tisguard.detect.evidence import Evidence
 from tisguard.detect.features import feature_keys
 
-STATED_LR = 20.0        # a standard number or licence suffix written in the listing
-REGISTERED_LR = 100.0   # a licence number the registry holds: its standard is known for certain
+STATED_LR = 20.0  # a standard number or licence suffix written in the listing
+REGISTERED_LR = 100.0  # a licence number the registry holds: its standard is known for certain
 
 
 class CategoryDetector(Detector):
     name, version = "category", "1.0"
 
     def features(self, ctx: ListingContext) -> tuple[list[str], list]:
-        return feature_keys(ctx.norm("title").text, ctx.norm("platform_category").text, ctx.listing.description, ctx.ref.lexicon)
+        return feature_keys(
+            ctx.norm("title").text, ctx.norm("platform_category").text, ctx.listing.description, ctx.ref.lexicon
+        )
 
     def detect(self, ctx: ListingContext) -> list[Evidence]:
         keys, head_hits = self.features(ctx)
@@ -57,27 +60,54 @@ class CategoryDetector(Detector):
         best = int(order[1] if order[0] == none_i else order[0])
         tis = classes[best]
         top = [(classes[i], float(probs[i])) for i in order[:3]]
-        ctx.category = {"tis": tis, "p_regulated": p_reg, "p_standard": float(probs[best]), "top": top, "stated": sorted(stated)}
+        ctx.category = {
+            "tis": tis,
+            "p_regulated": p_reg,
+            "p_standard": float(probs[best]),
+            "top": top,
+            "stated": sorted(stated),
+        }
         out = []
         std = ref.catalogue.current(tis)
         name = std.name_th if std else tis
         terms = [h for h in head_hits if h.kind == "term" and h.tis == tis]
         if p_reg >= 0.5:
             text_of, span_of = _title_span(ctx, terms[0]) if terms else (None, None)
-            out.append(self.evidence(
-                "regulated_product", "title", f"สินค้าเข้าข่ายมาตรฐานบังคับ มอก. {tis} ({name}) ความน่าจะเป็น {p_reg:.0%}",
-                f"product falls under mandatory TIS {tis} ({std.name_en or name if std else tis}), p={p_reg:.2f}",
-                text=text_of, span=span_of,
-                value={"tis": tis, "p_regulated": round(p_reg, 4), "top": [[t, round(p, 4)] for t, p in top],
-                       "model_version": ref.model.version, "stated": sorted(stated)}, score=p_reg))
+            out.append(
+                self.evidence(
+                    "regulated_product",
+                    "title",
+                    f"สินค้าเข้าข่ายมาตรฐานบังคับ มอก. {tis} ({name}) ความน่าจะเป็น {p_reg:.0%}",
+                    f"product falls under mandatory TIS {tis} ({std.name_en or name if std else tis}), p={p_reg:.2f}",
+                    text=text_of,
+                    span=span_of,
+                    value={
+                        "tis": tis,
+                        "p_regulated": round(p_reg, 4),
+                        "top": [[t, round(p, 4)] for t, p in top],
+                        "model_version": ref.model.version,
+                        "stated": sorted(stated),
+                    },
+                    score=p_reg,
+                )
+            )
         else:
             excl = [h for h in head_hits if h.kind in ("exclude", "accessory")]
-            out.append(self.evidence(
-                "not_regulated_product", "title",
-                "สินค้าไม่เข้าข่ายมาตรฐานบังคับ" + (f" (พบคำว่า '{excl[0].term}' ซึ่งเป็นอุปกรณ์เสริม/สินค้าอื่น)" if excl else ""),
-                "product is not under a mandatory standard" + (f" ('{excl[0].term}' marks an accessory or other product)" if excl else ""),
-                value={"p_regulated": round(p_reg, 4), "top": [[t, round(p, 4)] for t, p in top], "model_version": ref.model.version},
-                score=1 - p_reg))
+            out.append(
+                self.evidence(
+                    "not_regulated_product",
+                    "title",
+                    "สินค้าไม่เข้าข่ายมาตรฐานบังคับ" + (f" (พบคำว่า '{excl[0].term}' ซึ่งเป็นอุปกรณ์เสริม/สินค้าอื่น)" if excl else ""),
+                    "product is not under a mandatory standard"
+                    + (f" ('{excl[0].term}' marks an accessory or other product)" if excl else ""),
+                    value={
+                        "p_regulated": round(p_reg, 4),
+                        "top": [[t, round(p, 4)] for t, p in top],
+                        "model_version": ref.model.version,
+                    },
+                    score=1 - p_reg,
+                )
+            )
         return out
 
 

@@ -1,4 +1,5 @@
 """Signals that raise or lower risk but never decide a verdict alone."""
+
 from __future__ import annotations
 
 from tisguard.detect.context import ListingContext
@@ -12,7 +13,15 @@ class CrossBorderDetector(Detector):
     def detect(self, ctx: ListingContext) -> list[Evidence]:
         c = ctx.listing.seller.country
         if c and c != "TH":
-            return [self.evidence("cross_border", "seller", f"ผู้ขายส่งสินค้าจากต่างประเทศ ({c})", f"ships from abroad ({c})", value={"country": c})]
+            return [
+                self.evidence(
+                    "cross_border",
+                    "seller",
+                    f"ผู้ขายส่งสินค้าจากต่างประเทศ ({c})",
+                    f"ships from abroad ({c})",
+                    value={"country": c},
+                )
+            ]
         return []
 
 
@@ -28,8 +37,15 @@ class LowPriceDetector(Detector):
         typical = ctx.ref.model.typical_price(cat["tis"])
         ratio = self.params.get("ratio", 0.45)
         if typical and price < ratio * typical:
-            return [self.evidence("price_low", "price", f"ราคา {price:,.0f} บาท ต่ำกว่าราคาทั่วไปของสินค้าประเภทนี้ (~{typical:,.0f} บาท) มาก",
-                                  f"price {price:,.0f} THB is far below the typical {typical:,.0f} THB", value={"price": price, "typical": typical})]
+            return [
+                self.evidence(
+                    "price_low",
+                    "price",
+                    f"ราคา {price:,.0f} บาท ต่ำกว่าราคาทั่วไปของสินค้าประเภทนี้ (~{typical:,.0f} บาท) มาก",
+                    f"price {price:,.0f} THB is far below the typical {typical:,.0f} THB",
+                    value={"price": price, "typical": typical},
+                )
+            ]
         return []
 
 
@@ -39,8 +55,15 @@ class UnregisteredSellerDetector(Detector):
     def detect(self, ctx: ListingContext) -> list[Evidence]:
         s = ctx.listing.seller
         if s.dbd_registered is False and (s.country in (None, "TH")):
-            return [self.evidence("seller_not_dbd", "seller", "ผู้ขายไม่ได้จดทะเบียนพาณิชย์อิเล็กทรอนิกส์กับ DBD",
-                                  "seller is not registered with the DBD", value={"seller_id": s.id})]
+            return [
+                self.evidence(
+                    "seller_not_dbd",
+                    "seller",
+                    "ผู้ขายไม่ได้จดทะเบียนพาณิชย์อิเล็กทรอนิกส์กับ DBD",
+                    "seller is not registered with the DBD",
+                    value={"seller_id": s.id},
+                )
+            ]
         return []
 
 
@@ -51,6 +74,13 @@ class SellerHistoryDetector(Detector):
         l = ctx.listing
         n = ctx.ref.seller_violations.get((l.platform, l.seller.id), 0)
         if n:
-            return [self.evidence("seller_past_violations", "seller", f"ผู้ขายเคยถูกยืนยันว่าฝ่าฝืนมาแล้ว {n} ครั้ง",
-                                  f"seller has {n} confirmed past violation(s)", value={"count": n})]
+            return [
+                self.evidence(
+                    "seller_past_violations",
+                    "seller",
+                    f"ผู้ขายเคยถูกยืนยันว่าฝ่าฝืนมาแล้ว {n} ครั้ง",
+                    f"seller has {n} confirmed past violation(s)",
+                    value={"count": n},
+                )
+            ]
         return []

@@ -1,4 +1,5 @@
 """Verify each licence number found against the registry: found, status, standard, licensee/brand fit."""
+
 from __future__ import annotations
 
 from rapidfuzz import fuzz
@@ -45,29 +46,65 @@ class LicenceVerifier(Detector):
             no = found.value["licence_no"]
             lic = ctx.ref.registry.by_number(no)
             if lic is None:
-                out.append(self.evidence("licence_not_found", "registry", f"ไม่พบใบอนุญาตเลขที่ {no} ในทะเบียน สมอ.",
-                                         f"licence {no} is not in the TISI registry", text=found.text, value={"licence_no": no}))
+                out.append(
+                    self.evidence(
+                        "licence_not_found",
+                        "registry",
+                        f"ไม่พบใบอนุญาตเลขที่ {no} ในทะเบียน สมอ.",
+                        f"licence {no} is not in the TISI registry",
+                        text=found.text,
+                        value={"licence_no": no},
+                    )
+                )
                 continue
             rec = {"licence": lic.as_dict()}
             if lic.status != "active":
-                out.append(self.evidence(f"licence_{lic.status}", "registry", f"ใบอนุญาต {lic.licence_no} {STATUS_TH[lic.status]}",
-                                         f"licence {lic.licence_no} is {lic.status}", text=found.text, value=rec))
+                out.append(
+                    self.evidence(
+                        f"licence_{lic.status}",
+                        "registry",
+                        f"ใบอนุญาต {lic.licence_no} {STATUS_TH[lic.status]}",
+                        f"licence {lic.licence_no} is {lic.status}",
+                        text=found.text,
+                        value=rec,
+                    )
+                )
                 continue
             if product_tis and lic.tis_number not in related:
-                out.append(self.evidence("licence_other_standard", "registry",
-                                         f"ใบอนุญาต {lic.licence_no} เป็นของ มอก. {lic.tis_number} ไม่ใช่ มอก. {product_tis} ของสินค้านี้",
-                                         f"licence {lic.licence_no} is for TIS {lic.tis_number}, not the product's TIS {product_tis}",
-                                         text=found.text, value=rec))
+                out.append(
+                    self.evidence(
+                        "licence_other_standard",
+                        "registry",
+                        f"ใบอนุญาต {lic.licence_no} เป็นของ มอก. {lic.tis_number} ไม่ใช่ มอก. {product_tis} ของสินค้านี้",
+                        f"licence {lic.licence_no} is for TIS {lic.tis_number}, not the product's TIS {product_tis}",
+                        text=found.text,
+                        value=rec,
+                    )
+                )
                 continue
             fit, why = brand_fit(ctx, lic)
             rec["brand_check"] = why
             if fit == "mismatch":
-                out.append(self.evidence("licence_brand_mismatch", "registry",
-                                         f"ใบอนุญาต {lic.licence_no} ออกให้ {lic.licensee} ยี่ห้อ {', '.join(lic.brands) or '-'} ไม่ตรงกับสินค้า",
-                                         f"licence {lic.licence_no} belongs to {lic.licensee}; {why}", text=found.text, value=rec))
+                out.append(
+                    self.evidence(
+                        "licence_brand_mismatch",
+                        "registry",
+                        f"ใบอนุญาต {lic.licence_no} ออกให้ {lic.licensee} ยี่ห้อ {', '.join(lic.brands) or '-'} ไม่ตรงกับสินค้า",
+                        f"licence {lic.licence_no} belongs to {lic.licensee}; {why}",
+                        text=found.text,
+                        value=rec,
+                    )
+                )
                 continue
-            out.append(self.evidence("licence_verified", "registry",
-                                     f"ใบอนุญาต {lic.licence_no} ใช้ได้ ออกให้ {lic.licensee} สำหรับ มอก. {lic.tis_number}",
-                                     f"licence {lic.licence_no} is active, held by {lic.licensee} for TIS {lic.tis_number} ({why})",
-                                     text=found.text, value=rec, score=1.0 if fit == "fit" else 0.8))
+            out.append(
+                self.evidence(
+                    "licence_verified",
+                    "registry",
+                    f"ใบอนุญาต {lic.licence_no} ใช้ได้ ออกให้ {lic.licensee} สำหรับ มอก. {lic.tis_number}",
+                    f"licence {lic.licence_no} is active, held by {lic.licensee} for TIS {lic.tis_number} ({why})",
+                    text=found.text,
+                    value=rec,
+                    score=1.0 if fit == "fit" else 0.8,
+                )
+            )
         return out

@@ -3,6 +3,7 @@
 All patterns run on normalised text (lower case, Arabic digits, NFKC); spans map back to the
 original. A number is never matched inside a longer number or word.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,21 +19,26 @@ _PART = r"(?:\s*(?:เล่ม|part|pt\.?)\s*(\d{1,2}(?:\s*\(\s*\d{1,3}\s*\))?)
 _STD_PREFIX = r"(?:ม\s*\.?\s*อ\s*\.?\s*ก|tisi|tis|thai\s+industrial\s+standards?)"
 STANDARD_RE = re.compile(
     r"(?<![a-z])" + _STD_PREFIX + r"\s*\.?\s*[:：]?\s*(?:เลขที่|เลข|no\.?|number|#)?\s*[.:]?\s*"
-    r"(?<!\d)(\d{1,5})(?![\d.]\d)" + _PART + r"(?:\s*[-–/]\s*(25\d\d)(?!\d))?(?![\da-z])")
+    r"(?<!\d)(\d{1,5})(?![\d.]\d)" + _PART + r"(?:\s*[-–/]\s*(25\d\d)(?!\d))?(?![\da-z])"
+)
 LOOSE_STANDARD_RE = re.compile(r"(?<![\d/])(\d{2,5})" + _PART + r"\s*[-–]\s*(25\d\d)(?!\d)")
 _LIC_KEYWORD = re.compile(r"(ใบอนุญาต|licen[cs]e|lic\.|เลขที่อนุญาต)")
 LICENCE_RE = re.compile(
     r"(?:(?<=ที่)|(?<=อนุญาต)|(?<![ก-๙a-z0-9]))\(?\s*(นค|ท|น|ส)?\s*\)?\s*\.?\s*(?<![\d-])(\d{1,7})\s*[-–]\s*(\d{1,5})\s*/\s*"
-    r"(\d{1,5}(?:\s*เล่ม\s*\d{1,2}(?:\s*\(\s*\d{1,3}\s*\))?)?)(?![\d/])")
+    r"(\d{1,5}(?:\s*เล่ม\s*\d{1,2}(?:\s*\(\s*\d{1,3}\s*\))?)?)(?![\d/])"
+)
 VAGUE_RE = re.compile(
     r"(ไม่\s*มี\s*)?(มี\s*(?:ม\s*\.?\s*อ\s*\.?\s*ก|tis)|ได้\s*(?:รับ)?\s*(?:มาตรฐาน\s*)?มอก|ผ่าน\s*(?:การ)?\s*(?:รับรอง\s*)?มาตรฐาน|"
-    r"มาตรฐาน\s*มอก|มอก\.?\s*รับรอง|ได้มาตรฐาน|tisi?\s*certified|certified\s*(?:by\s*)?tisi?|มีเครื่องหมาย\s*มอก)")
+    r"มาตรฐาน\s*มอก|มอก\.?\s*รับรอง|ได้มาตรฐาน|tisi?\s*certified|certified\s*(?:by\s*)?tisi?|มีเครื่องหมาย\s*มอก)"
+)
 NEGATION_RE = re.compile(r"(ไม่\s*(?:มี|ได้)\s*(?:ใบ)?\s*(?:มอก|ม\.อ\.ก|tis)|ไม่ผ่าน\s*มอก|no\s+tis|without\s+tis)")
 _GATE = re.compile(r"มอก|ม\s*\.\s*อ|tis|/\s*\d|มาตรฐาน|ใบอนุญาต|licen")
 # The same gate on raw text, so most descriptions are never normalised at all; anything that
 # normalisation could turn into a match (Thai digits, full-width, invisible marks) opens it too.
-_RAW_GATE = re.compile("มอก|ม\\s*\\.|[Tt][Ii][Ss]|/\\s*[\\d๐-๙]|ผ่าน|ได้มาตรฐาน|มาตรฐาน\\s*ม|ใบอนุญาต|อนุญาต|[Ll][Ii][Cc]"
-                       "|[\uff34\uff54\uff2d\u200b-\u200f\u2060\ufeff]|&#")
+_RAW_GATE = re.compile(
+    "มอก|ม\\s*\\.|[Tt][Ii][Ss]|/\\s*[\\d๐-๙]|ผ่าน|ได้มาตรฐาน|มาตรฐาน\\s*ม|ใบอนุญาต|อนุญาต|[Ll][Ii][Cc]"
+    "|[\uff34\uff54\uff2d\u200b-\u200f\u2060\ufeff]|&#"
+)
 ATTR_STD_KEY = re.compile(r"มอก|tis|มาตรฐาน|standard")
 ATTR_LIC_KEY = re.compile(r"ใบอนุญาต|licen|อนุญาต")
 
@@ -68,16 +74,38 @@ class StandardNumberDetector(Detector):
         for key, val in ctx.listing.attributes.items():
             nk, nv = normalize(key).text, normalize(val).text
             if ATTR_STD_KEY.search(nk) and not ATTR_LIC_KEY.search(nk):
-                m = re.match(r"^\s*(?:" + _STD_PREFIX + r"\s*\.?\s*)?(\d{1,5})" + _PART + r"(?:\s*[-–/]\s*(25\d\d))?\s*$", nv)
+                m = re.match(
+                    r"^\s*(?:" + _STD_PREFIX + r"\s*\.?\s*)?(\d{1,5})" + _PART + r"(?:\s*[-–/]\s*(25\d\d))?\s*$", nv
+                )
                 if m:
-                    out.append(self._make(ctx, "attributes", f"{key}: {val}", None, m.group(1), _canonical_part(m.group(2)), m.group(3)))
+                    out.append(
+                        self._make(
+                            ctx,
+                            "attributes",
+                            f"{key}: {val}",
+                            None,
+                            m.group(1),
+                            _canonical_part(m.group(2)),
+                            m.group(3),
+                        )
+                    )
         return out
 
     def from_text(self, ctx: ListingContext, source: str, n, loose: bool = False) -> list[Evidence]:
         """Standard numbers in one normalised text. `loose` (OCR text): also a bare NNNN-25NN whose number
         and year are an edition in the catalogue, since OCR often garbles the 'มอก.' before it."""
-        out = [self._make(ctx, source, n.original_slice(m.start(), m.end()), n.span_in_original(m.start(), m.end()),
-                          m.group(1), _canonical_part(m.group(2)), m.group(3)) for m in STANDARD_RE.finditer(n.text)]
+        out = [
+            self._make(
+                ctx,
+                source,
+                n.original_slice(m.start(), m.end()),
+                n.span_in_original(m.start(), m.end()),
+                m.group(1),
+                _canonical_part(m.group(2)),
+                m.group(3),
+            )
+            for m in STANDARD_RE.finditer(n.text)
+        ]
         if loose and not out:
             for m in LOOSE_STANDARD_RE.finditer(n.text):
                 part = _canonical_part(m.group(2))
@@ -91,10 +119,14 @@ class StandardNumberDetector(Detector):
         known = ctx.ref.catalogue.has(tis)
         label = f"มอก. {tis}" + (f"-{year}" if year else "")
         return self.evidence(
-            "standard_number", source,
+            "standard_number",
+            source,
             f"ประกาศเลขมาตรฐาน {label}" + ("" if known else " (ไม่พบในบัญชีมาตรฐานบังคับ)"),
             f"states standard {label}" + ("" if known else " (not in the mandatory catalogue)"),
-            text=text, span=span, value={"tis": tis, "year_be": int(year) if year else None, "in_catalogue": known})
+            text=text,
+            span=span,
+            value={"tis": tis, "year_be": int(year) if year else None, "in_catalogue": known},
+        )
 
 
 class LicenceNumberDetector(Detector):
@@ -119,7 +151,9 @@ class LicenceNumberDetector(Detector):
         for m in LICENCE_RE.finditer(n.text):
             if not m.group(1) and not _LIC_KEYWORD.search(n.text, max(0, m.start() - 40), m.start()):
                 continue  # a bare 1234-5/2432 is only a licence when a licence keyword is near
-            self._add(out, seen, source, n.original_slice(m.start(), m.end()), n.span_in_original(m.start(), m.end()), m)
+            self._add(
+                out, seen, source, n.original_slice(m.start(), m.end()), n.span_in_original(m.start(), m.end()), m
+            )
         return out
 
     def _add(self, out, seen, source, text, span, m) -> None:
@@ -129,8 +163,17 @@ class LicenceNumberDetector(Detector):
         if key in seen:
             return
         seen.add(key)
-        out.append(self.evidence("licence_number", source, f"แสดงเลขที่ใบอนุญาต {number}", f"shows licence number {number}",
-                                 text=text, span=span, value={"licence_no": number, "licence_key": key, "tis": tis}))
+        out.append(
+            self.evidence(
+                "licence_number",
+                source,
+                f"แสดงเลขที่ใบอนุญาต {number}",
+                f"shows licence number {number}",
+                text=text,
+                span=span,
+                value={"licence_no": number, "licence_key": key, "tis": tis},
+            )
+        )
 
 
 class VagueClaimDetector(Detector):
@@ -143,12 +186,27 @@ class VagueClaimDetector(Detector):
         for f, n in _fields(ctx):
             neg = NEGATION_RE.search(n.text)
             if neg:
-                out.append(self.evidence("no_tis_admitted", f, "ผู้ขายระบุว่าสินค้าไม่มี มอก.", "seller says the product has no TIS certification",
-                                         text=n.original_slice(neg.start(), neg.end()), span=n.span_in_original(neg.start(), neg.end())))
+                out.append(
+                    self.evidence(
+                        "no_tis_admitted",
+                        f,
+                        "ผู้ขายระบุว่าสินค้าไม่มี มอก.",
+                        "seller says the product has no TIS certification",
+                        text=n.original_slice(neg.start(), neg.end()),
+                        span=n.span_in_original(neg.start(), neg.end()),
+                    )
+                )
                 continue
             m = VAGUE_RE.search(n.text)
             if m and not m.group(1):
-                out.append(self.evidence("vague_claim", f, "อ้างว่าได้มาตรฐาน มอก. แต่ไม่ระบุเลขที่ตรวจสอบได้",
-                                         "claims TIS conformity without a checkable number",
-                                         text=n.original_slice(m.start(), m.end()), span=n.span_in_original(m.start(), m.end())))
+                out.append(
+                    self.evidence(
+                        "vague_claim",
+                        f,
+                        "อ้างว่าได้มาตรฐาน มอก. แต่ไม่ระบุเลขที่ตรวจสอบได้",
+                        "claims TIS conformity without a checkable number",
+                        text=n.original_slice(m.start(), m.end()),
+                        span=n.span_in_original(m.start(), m.end()),
+                    )
+                )
         return out
