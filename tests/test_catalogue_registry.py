@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import select
 
 from helpers import cli, cli_json
-from tisguard.catalogue.tis_number import TisNumber, parse_tis_number
-from tisguard.registry.licence_no import licence_key, licence_parts
+from tisguard.tisno import TisNumber, parse_tis_number
+from tisguard.tisno import licence_key, licence_parts
 from tisguard.store.tables import standards
 
 

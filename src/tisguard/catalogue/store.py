@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select, update
 
 from tisguard.catalogue.model import Catalogue, Standard
-from tisguard.catalogue.tis_number import canonical_tis
+from tisguard.tisno import canonical_tis
 from tisguard.store.tables import standards
 
 REQUIRED = ("tis_number", "year_be", "name_th", "source")

@@ -11,7 +11,7 @@ from tisguard.detect.context import ListingContext, Reference
 from tisguard.detect.detectors.marks import LicenceNumberDetector, StandardNumberDetector
 from tisguard.detect.lexicon import Lexicon
 from tisguard.detect.text import normalize
-from tisguard.registry.licence_no import licence_key
+from tisguard.tisno import licence_key
 from tisguard.registry.model import Registry
 
 

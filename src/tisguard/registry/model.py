@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from tisguard.registry.licence_no import licence_key
+from tisguard.tisno import licence_key
 
 _LEGAL_FORMS = re.compile(
     r"บริษัท|บจก\.?|จำกัด|\(มหาชน\)|มหาชน|ห้างหุ้นส่วนสามัญ|ห้างหุ้นส่วน|หจก\.?|ร้าน|"

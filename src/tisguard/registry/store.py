@@ -8,8 +8,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select, update
 
-from tisguard.catalogue.tis_number import canonical_tis
-from tisguard.registry.licence_no import licence_key
+from tisguard.tisno import canonical_tis
+from tisguard.tisno import licence_key
 from tisguard.registry.model import Licence, Registry
 from tisguard.store.tables import licences
 

@@ -12,7 +12,7 @@ from tisguard.detect.context import ListingContext
 from tisguard.detect.detectors.base import Detector
 from tisguard.detect.evidence import Evidence
 from tisguard.detect.text import normalize
-from tisguard.registry.licence_no import licence_key
+from tisguard.tisno import licence_key
 
 TEXT_FIELDS = ("title", "description")
 _PART = r"(?:\s*(?:เล่ม|part|pt\.?)\s*(\d{1,2}(?:\s*\(\s*\d{1,3}\s*\))?))?"
