@@ -48,23 +48,24 @@ def backend_env(request, tmp_path, monkeypatch):
 @pytest.fixture
 def db(backend_env):
     from tisguard.config import resolve_settings
-    from tisguard.store.db import get_engine
+    from tisguard.store.db import open_store
 
-    return get_engine(resolve_settings().database_url)
+    return open_store(resolve_settings(), write=True)
 
 
 @pytest.fixture(scope="session")
 def reference():
-    from tisguard.detect.reference import reference_from_files
+    from tisguard.pipeline.reference import load_reference
 
-    return reference_from_files(DEV / "registry.csv")
+    return load_reference(None, DEV / "registry.csv", None)
 
 
 @pytest.fixture(scope="session")
 def engine(reference):
-    from tisguard.detect.engine import Engine
+    from tisguard.detect.config import EngineConfig
+    from tisguard.pipeline.build import make_engine
 
-    return Engine(reference)
+    return make_engine(reference, EngineConfig())
 
 
 @pytest.fixture(scope="session")

@@ -146,7 +146,7 @@ def test_context_detectors(engine, seller, price, title, expected):
 
 def test_seller_history_detector(reference):
     from tisguard.detect.context import Reference
-    from tisguard.detect.engine import Engine
+    from tisguard.pipeline.build import make_engine
 
     ref = Reference(
         reference.catalogue,
@@ -155,7 +155,7 @@ def test_seller_history_detector(reference):
         reference.model,
         seller_violations={("shopee", "bad"): 2},
     )
-    a = Engine(ref).assess(L("ปลั๊กพ่วง 4 ช่อง", seller={"id": "bad", "country": "TH"}))
+    a = make_engine(ref).assess(L("ปลั๊กพ่วง 4 ช่อง", seller={"id": "bad", "country": "TH"}))
     step = next(s for s in a.waterfall if s["step"] == "seller_past_violations")
     assert step["weight"] == pytest.approx(2 * 0.6)
 

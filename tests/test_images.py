@@ -122,7 +122,7 @@ def _registry_licence(tis="2432"):
 
 def test_licence_only_in_a_photo_gives_the_same_verdict_as_in_text(tmp_path, reference):
     from tisguard.detect.context import Reference
-    from tisguard.detect.engine import Engine
+    from tisguard.pipeline.build import make_engine
     from tisguard.images.analyze import ImageAnalyzer
     from tisguard.spec.listing import Listing
 
@@ -147,7 +147,7 @@ def test_licence_only_in_a_photo_gives_the_same_verdict_as_in_text(tmp_path, ref
         reference.model,
         images=ImageAnalyzer(tmp_path, tmp_path / "cache"),
     )
-    engine = Engine(ref)
+    engine = make_engine(ref)
     in_photo = engine.assess(Listing.model_validate({**base, "images": [{"path": "label.png"}]}))
     in_text = engine.assess(Listing.model_validate({**base, "description": f"ใบอนุญาตเลขที่ {lic['licence_no']}"}))
     nothing = engine.assess(Listing.model_validate(base))
@@ -164,7 +164,7 @@ def test_licence_only_in_a_photo_gives_the_same_verdict_as_in_text(tmp_path, ref
 
 def test_cascade_skips_images_when_text_settles_it(tmp_path, reference):
     from tisguard.detect.context import Reference
-    from tisguard.detect.engine import Engine
+    from tisguard.pipeline.build import make_engine
     from tisguard.images.analyze import ImageAnalyzer
     from tisguard.spec.listing import Listing
 
@@ -172,7 +172,7 @@ def test_cascade_skips_images_when_text_settles_it(tmp_path, reference):
     ref = Reference(reference.catalogue, reference.registry, reference.lexicon, reference.model, images=analyzer)
     lic = _registry_licence()
     for title, desc in (("เสื้อยืด cotton", None), ("ปลั๊กพ่วง", f"ใบอนุญาต {lic['licence_no']}")):
-        Engine(ref).assess(
+        make_engine(ref).assess(
             Listing.model_validate(
                 {
                     "platform": "shopee",
@@ -185,7 +185,7 @@ def test_cascade_skips_images_when_text_settles_it(tmp_path, reference):
             )
         )
     assert analyzer.rejections == []  # never even opened
-    a = Engine(ref).assess(
+    a = make_engine(ref).assess(
         Listing.model_validate(
             {
                 "platform": "shopee",
@@ -202,7 +202,7 @@ def test_cascade_skips_images_when_text_settles_it(tmp_path, reference):
 
 def test_fake_qr_raises_risk(tmp_path, reference):
     from tisguard.detect.context import Reference
-    from tisguard.detect.engine import Engine
+    from tisguard.pipeline.build import make_engine
     from tisguard.images.analyze import ImageAnalyzer
     from tisguard.spec.listing import Listing
 
@@ -214,7 +214,7 @@ def test_fake_qr_raises_risk(tmp_path, reference):
     ref = Reference(
         reference.catalogue, reference.registry, reference.lexicon, reference.model, images=ImageAnalyzer(tmp_path)
     )
-    a = Engine(ref).assess(
+    a = make_engine(ref).assess(
         Listing.model_validate(
             {
                 "platform": "shopee",

@@ -33,7 +33,11 @@ def test_scan_with_store_keeps_assessments(tmp_path, db):
         "\n".join((DEV / "test.jsonl").read_text(encoding="utf-8").splitlines()[:40]) + "\n", encoding="utf-8"
     )
     assert cli("registry", "import", DEV / "registry.csv").exit_code == 0
-    s = cli_json("scan", src, "--out", tmp_path / "o.jsonl")
+    plain = cli_json("scan", src, "--out", tmp_path / "plain.jsonl")  # TISGUARD_DATA is set, but no --store
+    assert plain["assessed"] == 40 and plain["verdicts"].get("compliant", 0) > 0  # the store's registry was read
+    with db.connect() as c:
+        assert c.execute(select(func.count()).select_from(assessments)).scalar_one() == 0
+    s = cli_json("scan", src, "--store", "--out", tmp_path / "o.jsonl")
     assert s["assessed"] == 40
     s2 = cli_json("scan", "--out", tmp_path / "o2.jsonl")  # rescan the store
     assert s2["assessed"] == 40

@@ -15,7 +15,7 @@ from helpers import cli_json
     shutil.which("java") is None, reason="Spark needs a Java runtime (scripts/system-packages.sh installs one)"
 )
 def test_spark_scan_matches_plain_scan(tmp_path, engine):
-    from tisguard.detect.batch import valid_listings
+    from tisguard.pipeline.runners import valid_listings
 
     src = tmp_path / "in.jsonl"
     lines = (DEV / "test.jsonl").read_text(encoding="utf-8").splitlines()[:300]

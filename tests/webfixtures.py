@@ -12,17 +12,18 @@ from conftest import DEV
 
 
 def seed_store(db, settings, n: int = 60) -> None:
-    from tisguard.detect.engine import Engine
-    from tisguard.detect.reference import reference_from_store
+    from tisguard.detect.config import EngineConfig
+    from tisguard.pipeline.build import build_engine
+    from tisguard.pipeline.runners import scan_file_into_store
     from tisguard.registry.store import import_registry, read_registry_csv
-    from tisguard.scan.store_scan import scan_file_into_store
 
     import_registry(db, read_registry_csv(DEV / "registry.csv")[0])
     src = settings.data_dir / "seed.jsonl"
     src.write_text(
         "\n".join((DEV / "test.jsonl").read_text(encoding="utf-8").splitlines()[:n]) + "\n", encoding="utf-8"
     )
-    scan_file_into_store(db, settings, Engine(reference_from_store(db)), src, lambda a: None, lambda i: None)
+    engine = build_engine(settings, EngineConfig(), db)
+    scan_file_into_store(db, settings, engine, src, lambda a: None, lambda i: None)
 
 
 def make_client(rate: float = 1000, burst: int = 1000) -> TestClient:

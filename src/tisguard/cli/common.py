@@ -22,10 +22,14 @@ def settings_for(data: Path | None) -> Settings:
     return resolve_settings(data)
 
 
-def engine_for(settings: Settings):
-    from tisguard.store.db import get_engine
+def engine_for(settings: Settings, write: bool = True):
+    """The store for a command: opened for writing (created, migrated) unless `write` is False."""
+    from tisguard.store.db import StoreNotReady, open_store
 
-    return get_engine(settings.database_url)
+    try:
+        return open_store(settings, write)
+    except StoreNotReady as e:
+        fail(str(e))
 
 
 def emit_json(obj: dict) -> None:

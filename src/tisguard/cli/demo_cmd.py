@@ -18,13 +18,11 @@ def demo(
     """Load the catalogue, a synthetic demo registry and demo listings, scan them, then serve the app."""
     from tisguard.catalogue.store import ensure_catalogue
     from tisguard.demo.synthetic import SyntheticWorld, write_jsonl, write_registry_csv
-    from tisguard.detect.config import load_config
-    from tisguard.detect.engine import Engine
+    from tisguard.detect.config import EngineConfig
     from tisguard.detect.lexicon import Lexicon
-    from tisguard.detect.reference import reference_from_store
-    from tisguard.images.analyze import ImageAnalyzer
+    from tisguard.pipeline.build import ImageSource, build_engine
+    from tisguard.pipeline.runners import scan_file_into_store
     from tisguard.registry.store import import_registry, read_registry_csv
-    from tisguard.scan.store_scan import scan_file_into_store
 
     settings = settings_for(data)
     db = engine_for(settings)
@@ -39,9 +37,7 @@ def demo(
     records = [r for r in world.listings(n)]
     with_photos = add_label_photos(records, world, demo_dir)
     write_jsonl(demo_dir / "listings.jsonl", ({k: v for k, v in r.items() if k != "label"} for r in records))
-    ref = reference_from_store(db, None, settings.models_dir)
-    ref.images = ImageAnalyzer(demo_dir, settings.data_dir / "image-cache")
-    engine = Engine(ref, load_config())
+    engine = build_engine(settings, EngineConfig(), db, None, ImageSource.for_settings(settings, demo_dir))
     counts: dict[str, int] = {}
 
     def count(a) -> None:

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 import typer
 
 from tisguard.cli.common import DataOpt, JsonOpt, emit_json, fail
-from tisguard.cli.scan_cmd import ConfigOpt, RegistryOpt, build_engine
+from tisguard.cli.engine_opts import ConfigOpt, RegistryOpt, engine_from_options
 
 
 def evaluate(
@@ -21,12 +21,12 @@ def evaluate(
     ] = None,
 ) -> None:
     """Score a labelled file and print accuracy figures (and image figures with --images)."""
-    from tisguard.detect.batch import valid_listings
     from tisguard.detect.metrics import Evaluation
+    from tisguard.pipeline.runners import valid_listings
 
     if not labelled.exists():
         fail(f"{labelled}: no such file")
-    engine, _, _ = build_engine(registry, config, data, data is not None)
+    engine, _, _ = engine_from_options(registry, config, data, False)
     ev = Evaluation()
     skipped = 0
     for listing in valid_listings(labelled):

@@ -1,5 +1,6 @@
 """What a detector sees: one listing, its normalised fields (computed once, lazily), the reference
-data snapshot, and the evidence found by the detectors that ran before it. No I/O happens here."""
+data snapshot, the evidence found by the detectors that ran before it, and the typed facts they
+provide (the product type). No I/O happens here."""
 
 from __future__ import annotations
 
@@ -26,7 +27,25 @@ class Reference:
     lexicon: Lexicon
     model: CategoryModel
     seller_violations: dict[tuple[str, str], int] = field(default_factory=dict)
-    images: object | None = None  # an ImageAnalyzer when image evidence is on (the only part that reads files)
+    images: object | None = None  # an image analyzer when image evidence is on (the only part that reads files)
+
+
+@dataclass(frozen=True)
+class ProductType:
+    """What the listing sells, as the `product` fact: the most likely standard and how sure we are."""
+
+    tis: str
+    p_regulated: float
+    p_standard: float
+    top: tuple[tuple[str, float], ...] = ()
+    stated: tuple[str, ...] = ()  # standards the listing's own numbers pointed to
+
+    @property
+    def regulated(self) -> bool:
+        return self.p_regulated >= 0.5
+
+
+NOT_ASSESSED = ProductType(tis="", p_regulated=0.0, p_standard=0.0)
 
 
 @dataclass
@@ -34,8 +53,9 @@ class ListingContext:
     listing: Listing
     ref: Reference
     evidence: list[Evidence] = field(default_factory=list)
-    category: dict | None = None  # set by the category detector: tis, p_regulated, probs
-    memo: dict = field(default_factory=dict)  # per-listing values detectors share (computed once)
+    product: ProductType | None = None  # the `product` fact, set by the detector that provides it
+    # the text fields that may carry a TIS mark, number or claim (computed once by the first mark detector)
+    mark_fields: list[tuple[str, NormText]] | None = None
     _norm: dict[str, NormText] = field(default_factory=dict)
 
     def norm(self, fieldname: str) -> NormText:

@@ -1,25 +1,63 @@
 """Combine evidence into a verdict (rules from the spec) and a risk score (additive log-odds).
 
-The verdict follows listing-v1's definitions exactly; the risk is a sum of signed weights shown
-step by step as a waterfall, so an officer sees how each piece of evidence moved it.
+The verdict follows listing-v1's definitions, written over signal groups (a licence that holds →
+compliant; a licence that does not hold, or an admission → non_compliant; only claims → unverified;
+nothing → non_compliant), so a new detector's signals take part by declaring their group. The risk is
+a sum of signed weights shown step by step as a waterfall, so an officer sees how each piece of
+evidence moved it.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 
-from tisguard.detect.context import ListingContext
+from tisguard.detect.config import SCORER_WEIGHTS, EngineConfig
+from tisguard.detect.context import NOT_ASSESSED, ListingContext
+from tisguard.detect.detectors.base import DECIDING_ORDER, Group, Signal
+from tisguard.detect.verdict import Verdict
 
-BAD_LICENCE = (
-    "licence_not_found",
-    "licence_suspended",
-    "licence_revoked",
-    "licence_cancelled",
-    "licence_other_standard",
-    "licence_brand_mismatch",
-)
-CLAIMS = ("standard_number", "vague_claim", "tis_mark_image", "qr_tisi")
-CONTEXT = ("cross_border", "price_low", "seller_not_dbd", "seller_past_violations", "qr_suspicious")
+VERDICT_OF_GROUP = {
+    Group.LICENCE_OK: Verdict.COMPLIANT,
+    Group.LICENCE_BAD: Verdict.NON_COMPLIANT,
+    Group.ADMISSION: Verdict.NON_COMPLIANT,
+    Group.CLAIM: Verdict.UNVERIFIED,
+}
+NO_TIS_EVIDENCE = ("ไม่พบหลักฐาน มอก. ใดๆ ในประกาศขาย", "no TIS evidence in the listing")
+NO_TIS_REASON = {
+    "code": "no_tis_evidence",
+    "th": "ไม่พบเครื่องหมาย มอก. เลขมาตรฐาน หรือเลขที่ใบอนุญาตในประกาศขาย",
+    "en": "the listing shows no TIS mark, standard number or licence number",
+}
+
+
+@dataclass(frozen=True)
+class ScoringPlan:
+    """The scorer's view of the configured detectors: every signal with its group and effective weight,
+    in declaration order (detector order, then each detector's `emits` order)."""
+
+    signals: dict[str, Signal]
+    weights: dict[str, float]
+    threshold: float
+    by_group: dict[Group, tuple[str, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, declared: dict[str, Signal], config: EngineConfig) -> ScoringPlan:
+        signals = {n: Signal(s.group, config.weight(n, s.weight), s.count_cap) for n, s in declared.items()}
+        weights = {n: config.weight(n, w) for n, w in SCORER_WEIGHTS.items()}
+        by_group = {g: tuple(n for n, s in signals.items() if s.group == g) for g in Group}
+        return cls(signals, weights, config.regulated_threshold, by_group)
+
+
+@dataclass(frozen=True)
+class Decision:
+    verdict: Verdict
+    tis: str | None
+    risk: float
+    waterfall: list[dict]
+    driver: list[str]
+    reasons: list[dict[str, str]]
+    fixes: list[dict[str, str]]
 
 
 def _sigmoid(x: float) -> float:
@@ -31,45 +69,57 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-def decide(ctx: ListingContext, config: dict) -> dict:
-    w = config["weights"]
-    cat = ctx.category or {"p_regulated": 0.0, "tis": None}
-    signals = {e.signal: e for e in ctx.evidence}
-    regulated = cat["p_regulated"] >= config["regulated_threshold"]
-    if not regulated:
-        verdict, tis, driver = "not_regulated", None, ["not_regulated_product"]
-    elif "licence_verified" in signals:
-        verdict, tis, driver = "compliant", cat["tis"], ["licence_verified"]
-    elif any(s in signals for s in BAD_LICENCE):
-        verdict, tis, driver = "non_compliant", cat["tis"], [s for s in BAD_LICENCE if s in signals]
-    elif "no_tis_admitted" in signals:
-        verdict, tis, driver = "non_compliant", cat["tis"], ["no_tis_admitted"]
-    elif any(s in signals for s in CLAIMS):
-        verdict, tis, driver = "unverified", cat["tis"], [s for s in CLAIMS if s in signals]
+def decide(ctx: ListingContext, plan: ScoringPlan) -> Decision:
+    product = ctx.product or NOT_ASSESSED
+    present = {e.signal: e for e in ctx.evidence}
+    verdict, driver = Verdict.NON_COMPLIANT, ["no_tis_evidence"]
+    if product.p_regulated < plan.threshold:
+        verdict, driver = Verdict.NOT_REGULATED, ["not_regulated_product"]
     else:
-        verdict, tis, driver = "non_compliant", cat["tis"], ["no_tis_evidence"]
-    fixes = _fixes(verdict, driver, tis)
-    waterfall = _waterfall(ctx, cat, signals, verdict, w)
-    return {
-        "verdict": verdict,
-        "tis": tis,
-        "risk": waterfall[-1]["risk"] if waterfall else 0.0,
-        "waterfall": waterfall,
-        "driver": driver,
-        "fixes": fixes,
-    }
+        for g in DECIDING_ORDER:
+            found = [s for s in plan.by_group[g] if s in present]
+            if found:
+                verdict, driver = VERDICT_OF_GROUP[g], found
+                break
+    tis = product.tis if verdict != Verdict.NOT_REGULATED and product.tis else None
+    waterfall = _waterfall(product, present, verdict, plan)
+    return Decision(
+        verdict,
+        tis,
+        waterfall[-1]["risk"],
+        waterfall,
+        driver,
+        _reasons(ctx, plan, verdict, driver),
+        _fixes(verdict, driver, tis),
+    )
 
 
-def _fixes(verdict: str, driver: list[str], tis: str | None) -> list[dict[str, str]]:
+def _reasons(ctx: ListingContext, plan: ScoringPlan, verdict: Verdict, driver: list[str]) -> list[dict[str, str]]:
+    """The evidence that decided the verdict and the product type; then the context that raised the risk."""
+    product_signals = plan.by_group[Group.PRODUCT]
+    out = [
+        {"code": e.signal, "th": e.reason_th, "en": e.reason_en}
+        for e in ctx.evidence
+        if e.signal in driver or e.signal in product_signals
+    ]
+    if "no_tis_evidence" in driver:
+        out.append(dict(NO_TIS_REASON))
+    if verdict != Verdict.NOT_REGULATED:
+        context = plan.by_group[Group.CONTEXT]
+        out += [{"code": e.signal, "th": e.reason_th, "en": e.reason_en} for e in ctx.evidence if e.signal in context]
+    return out
+
+
+def _fixes(verdict: Verdict, driver: list[str], tis: str | None) -> list[dict[str, str]]:
     """What the seller must fix, in Thai and English, for the reason that decided the verdict."""
-    if verdict == "unverified":
+    if verdict == Verdict.UNVERIFIED:
         return [
             {
                 "th": "ระบุเลขที่ใบอนุญาต (เช่น ท1234-5/2432) หรือแสดงรูปเครื่องหมาย มอก. พร้อม QR code ที่อ่านได้",
                 "en": "add the licence number (e.g. ท1234-5/2432) or a photo of the TIS mark with a readable QR code",
             }
         ]
-    if verdict != "non_compliant" or driver == ["no_tis_admitted"]:
+    if verdict != Verdict.NON_COMPLIANT or driver == ["no_tis_admitted"]:
         return []
     if "no_tis_evidence" in driver:
         return [
@@ -86,34 +136,35 @@ def _fixes(verdict: str, driver: list[str], tis: str | None) -> list[dict[str, s
     ]
 
 
-def _waterfall(ctx, cat, signals, verdict, w) -> list[dict]:
+def _waterfall(product, present, verdict: Verdict, plan: ScoringPlan) -> list[dict]:
+    w = plan.weights
     steps = [("base", w["base"], "ค่าเริ่มต้น", "prior")]
-    cat_logit = min(max(_logit(cat["p_regulated"]), -w["category_cap"]), w["category_cap"] / 2)
+    cat_logit = min(max(_logit(product.p_regulated), -w["category_cap"]), w["category_cap"] / 2)
     steps.append(
         (
             "category",
             w["category_scale"] * cat_logit,
-            f"ความน่าจะเป็นที่เป็นสินค้าควบคุม {cat['p_regulated']:.0%}",
-            f"p(regulated) = {cat['p_regulated']:.2f}",
+            f"ความน่าจะเป็นที่เป็นสินค้าควบคุม {product.p_regulated:.0%}",
+            f"p(regulated) = {product.p_regulated:.2f}",
         )
     )
-    if verdict != "not_regulated":
-        for code in ("licence_verified", *BAD_LICENCE, "no_tis_admitted", *CLAIMS):
-            if code in signals and code in w:
-                steps.append((code, w[code], signals[code].reason_th, signals[code].reason_en))
-        if verdict == "non_compliant" and not any(s in signals for s in (*BAD_LICENCE, "no_tis_admitted", *CLAIMS)):
-            steps.append(
-                (
-                    "no_tis_evidence",
-                    w["no_tis_evidence"],
-                    "ไม่พบหลักฐาน มอก. ใดๆ ในประกาศขาย",
-                    "no TIS evidence in the listing",
-                )
-            )
-        for code in CONTEXT:
-            if code in signals and code in w:
-                mult = min(signals[code].value.get("count", 1), 3) if code == "seller_past_violations" else 1
-                steps.append((code, w[code] * mult, signals[code].reason_th, signals[code].reason_en))
+    if verdict != Verdict.NOT_REGULATED:
+        deciding = False
+        for g in DECIDING_ORDER:
+            for code in plan.by_group[g]:
+                if code in present:
+                    deciding = True
+                    if plan.signals[code].weight:
+                        steps.append(
+                            (code, plan.signals[code].weight, present[code].reason_th, present[code].reason_en)
+                        )
+        if verdict == Verdict.NON_COMPLIANT and not deciding:
+            steps.append(("no_tis_evidence", w["no_tis_evidence"], *NO_TIS_EVIDENCE))
+        for code in plan.by_group[Group.CONTEXT]:
+            sig = plan.signals[code]
+            if code in present and sig.weight:
+                mult = min(present[code].value.get("count", 1), sig.count_cap) if sig.count_cap else 1
+                steps.append((code, sig.weight * mult, present[code].reason_th, present[code].reason_en))
     total, out = 0.0, []
     for code, weight, th, en in steps:
         total += weight

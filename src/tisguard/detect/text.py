@@ -1,7 +1,8 @@
 """Text normalisation shared by every detector, keeping offsets back to the original text.
 
 Normalised text is NFKC (full-width → ASCII), Thai digits → Arabic, HTML entities decoded,
-zero-width characters removed, emoji → space, runs of 3+ identical letters folded to one, lower
+zero-width characters removed, emoji → space, whitespace runs → one space or newline, runs of 3+
+identical letters folded to one, lower
 case. Most text needs none of the expensive steps, and the rest only in a few places: the text is
 cut at the places that change (one regex pass), the pieces in between are copied whole, and the
 offset map is kept per piece rather than per character.
@@ -15,7 +16,8 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 
-THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+from tisguard.tisno import arabic_digits
+
 SARA_AM = "\u0e33"  # NFKC would split ำ into ํ + า; Thai text keeps it whole
 _INVISIBLE_CHARS = "\u200b-\u200f\u2060-\u206f\ufeff\ufe0f"
 _EMOJI_CHARS = "\U0001f000-\U0001ffff\u2600-\u27bf\u2b00-\u2bff"
@@ -24,8 +26,9 @@ _WIDE_CHARS = "\uff00-\uffef\u3000\u2000-\u200a\u00a0\u2010-\u2015\u2212"
 _SPECIAL_RUN = re.compile(f"[&{_INVISIBLE_CHARS}{_EMOJI_CHARS}{_WIDE_CHARS}]+")
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
 _RUN = re.compile(r"([^\W\d_])\1{2,}")  # a letter repeated 3+ times
+# Runs of 2+ whitespace become one space (or one newline): no pattern downstream ever sees a long run.
+_WS_RUN = re.compile(r"\s{2,}")
 _DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"})
-_THAI_DIGIT = re.compile("[๐-๙]")
 
 
 def _is_emoji(ch: str) -> bool:
@@ -96,9 +99,7 @@ def _nfkc_plain(s: str) -> str:
     return "".join(c if c == SARA_AM else unicodedata.normalize("NFKC", c) for c in s)
 
 
-def _digits(s: str) -> str:
-    """Thai digits → Arabic; str.translate is slow on Thai text, so only when there are any."""
-    return s.translate(THAI_DIGITS) if _THAI_DIGIT.search(s) else s
+_digits = arabic_digits
 
 
 def normalize(text: str | None, fold_repeats: bool = True) -> NormText:
@@ -107,10 +108,11 @@ def normalize(text: str | None, fold_repeats: bool = True) -> NormText:
     if not text:
         return NormText("", "")
     events = [(m.start(), m.end(), 0) for m in _SPECIAL_RUN.finditer(text)]
+    extra = [(m.start(), m.end(), 2) for m in _WS_RUN.finditer(text)]
     if fold_repeats:
-        runs = [(m.start(), m.end(), 1) for m in _RUN.finditer(text)]
-        if runs:
-            events = sorted(events + runs)
+        extra += [(m.start(), m.end(), 1) for m in _RUN.finditer(text)]
+    if extra:
+        events = sorted(events + extra)
     nfkc_ok = unicodedata.is_normalized("NFKC", text.replace(SARA_AM, ""))
     if not events and nfkc_ok:
         return NormText(text, _digits(text).lower())
@@ -137,8 +139,11 @@ def normalize(text: str | None, fold_repeats: bool = True) -> NormText:
         if a < pos:
             continue  # already consumed (an entity ran on, or overlapping matches)
         add_plain(pos, a)
-        if kind:
+        if kind == 1:
             add(text[a], a, b - a)
+            pos = b
+        elif kind == 2:
+            add("\n" if "\n" in text[a:b] else " ", a, b - a)
             pos = b
         else:
             parts, pos = _special_pieces(text, a, b)

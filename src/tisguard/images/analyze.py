@@ -82,6 +82,8 @@ class ImageAnalyzer:
 
     def __init__(self, image_root: Path | None = None, cache_dir: Path | None = None, max_images: int = 3):
         self.image_root, self.cache_dir, self.max_images = image_root, cache_dir, max_images
+        if cache_dir is not None:
+            cache_dir.mkdir(parents=True, exist_ok=True)
         self._memo: dict[str, ImageAnalysis] = {}
         self.rejections: list[str] = []
 

@@ -6,7 +6,7 @@ photo is verified against the registry exactly like one found in the title."""
 from __future__ import annotations
 
 from tisguard.detect.context import ListingContext
-from tisguard.detect.detectors.base import Detector
+from tisguard.detect.detectors.base import Detector, Group, Signal
 from tisguard.detect.detectors.marks import LicenceNumberDetector, StandardNumberDetector
 from tisguard.detect.evidence import Evidence
 from tisguard.detect.text import normalize
@@ -22,12 +22,22 @@ def _text_settled(ctx: ListingContext) -> bool:
 
 
 class ImageEvidenceDetector(Detector):
-    name, version = "image_evidence", "1.0"
+    name, version = "image_evidence", "1.1"
+    emits = {
+        "standard_number": Signal(Group.CLAIM, weight=-0.8),  # read from a label photo
+        "licence_number": Signal(Group.FINDING),  # read from a label photo or a QR code; verified later
+        "qr_tisi": Signal(Group.CLAIM, weight=-0.5),
+        "tis_mark_image": Signal(Group.CLAIM, weight=-0.6),
+        "qr_suspicious": Signal(Group.CONTEXT, weight=1.5),
+        "image_rejected": Signal(Group.INFO),
+    }
+    requires = ("product",)
+    after = ("product",)
 
     def detect(self, ctx: ListingContext) -> list[Evidence]:
         analyzer = getattr(ctx.ref, "images", None)
-        cat = ctx.category
-        if analyzer is None or not ctx.listing.images or not cat or cat["p_regulated"] < 0.5 or _text_settled(ctx):
+        product = ctx.product
+        if analyzer is None or not ctx.listing.images or product is None or not product.regulated or _text_settled(ctx):
             return []
         from tisguard.images.analyze import box_key
         from tisguard.images.ocr import clean_ocr_text

@@ -13,8 +13,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-TESSDATA = os.environ.get("TESSDATA_PREFIX_DEBIAN", "/usr/share/tesseract-ocr/5/tessdata/")
+_SETUP = {"tessdata": "/usr/share/tesseract-ocr/5/tessdata/"}
+
+
+def configure_ocr(tessdata: str, threads: int) -> None:
+    """Where Tesseract's language data is and how many OpenMP threads it may use (from Settings). Called
+    before the first OCR in a process: OpenMP reads its thread limit when Tesseract first runs."""
+    os.environ["OMP_THREAD_LIMIT"] = str(threads)
+    _SETUP["tessdata"] = tessdata
 
 
 @dataclass
@@ -42,7 +48,7 @@ def _api(psm: int):
     if apis is None:
         apis = _local.apis = {}
     if psm not in apis:
-        apis[psm] = tesserocr.PyTessBaseAPI(path=TESSDATA, lang="tha+eng", psm=psm)
+        apis[psm] = tesserocr.PyTessBaseAPI(path=_SETUP["tessdata"], lang="tha+eng", psm=psm)
     return apis[psm]
 
 

@@ -6,64 +6,18 @@ hash), (source, record, field), so a run killed half-way and run again leaves ex
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine, bindparam, select, tuple_, update
 
 from tisguard.spec.listing import Listing
 from tisguard.store.dml import insert_ignore
+from tisguard.store.listings import content_hash, listing_row, seller_row
 from tisguard.store.tables import listing_images, listing_snapshots, listings, sellers
 
 
-def content_hash(l: Listing) -> str:
-    payload = json.dumps(
-        [l.title, l.description, l.price, l.brand, l.model, l.attributes, l.platform_category],
-        ensure_ascii=False,
-        sort_keys=True,
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
-def _seller_row(l: Listing) -> dict:
-    s = l.seller
-    return {
-        "platform": l.platform,
-        "seller_id": s.id,
-        "name": s.name,
-        "country": s.country,
-        "juristic_id": s.juristic_id,
-        "dbd_registered": s.dbd_registered,
-        "shop_url": s.shop_url,
-    }
-
-
-def _listing_row(l: Listing, seller_pk: int, chash: str, now: datetime) -> dict:
-    return {
-        "platform": l.platform,
-        "listing_id": l.listing_id,
-        "seller_pk": seller_pk,
-        "title": l.title,
-        "description": l.description,
-        "url": l.url,
-        "price": l.price,
-        "currency": l.currency,
-        "brand": l.brand,
-        "model": l.model,
-        "platform_category": l.platform_category,
-        "attributes": l.attributes,
-        "images": [i.model_dump(exclude_none=True) for i in l.images],
-        "sold_count": l.sold_count,
-        "captured_at": l.captured_at or now,
-        "extra": l.extras() or None,
-        "content_hash": chash,
-        "last_seen": now,
-    }
-
-
 def upsert_sellers(conn, batch: list[Listing]) -> dict[tuple[str, str], int]:
-    rows = {(l.platform, l.seller.id): _seller_row(l) for l in batch}
+    rows = {(l.platform, l.seller.id): seller_row(l) for l in batch}
     insert_ignore(conn, sellers, list(rows.values()), ["platform", "seller_id"])
     keys = list(rows)
     found = conn.execute(
@@ -96,7 +50,7 @@ def write_batch(engine: Engine, batch: list[Listing]) -> dict:
         for key, l in dedup.items():
             h = content_hash(l)
             hashes[key] = h
-            row = _listing_row(l, seller_pk[(l.platform, l.seller.id)], h, now)
+            row = listing_row(l, seller_pk[(l.platform, l.seller.id)], h, now)
             if key in existing:
                 updated += 1
                 unchanged += existing[key][1] == h

@@ -1,4 +1,9 @@
-"""Engine creation and automatic schema migration on first use."""
+"""Database engines and the schema's migrations.
+
+Opening the store never changes it: `open_store(settings, write=True)` (write commands, the web app)
+creates the data folder and brings the schema to the newest revision; `tisguard db upgrade` does only
+that; a read opens an existing store and refuses one whose schema is behind, naming the command to run.
+"""
 
 from __future__ import annotations
 
@@ -58,5 +63,33 @@ def get_engine(url: str) -> Engine:
     engine = create_engine(url, **kwargs)
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_pragmas)
-    migrate(engine)
+    return engine
+
+
+class StoreNotReady(RuntimeError):
+    """The store does not exist yet, or its schema is older than this version of tisguard."""
+
+
+def schema_current(engine: Engine) -> bool:
+    cfg = alembic_config(engine.url.render_as_string(hide_password=False))
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision() == head
+
+
+def open_store(settings, write: bool) -> Engine:
+    """The store of `settings`. For writing: the data folder is created and the schema migrated. For
+    reading: an existing store at the current schema, else StoreNotReady."""
+    url = settings.database_url
+    sqlite_file = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
+    if write:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        engine = get_engine(url)
+        migrate(engine)
+        return engine
+    if sqlite_file is not None and not sqlite_file.exists():
+        raise StoreNotReady(f"no store at {sqlite_file}: load data first (e.g. `tisguard ingest`) or give --data")
+    engine = get_engine(url)
+    if not schema_current(engine):
+        raise StoreNotReady(f"the store's schema is not current: run `tisguard db upgrade --data {settings.data_dir}`")
     return engine

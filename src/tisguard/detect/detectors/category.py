@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from tisguard.detect.context import ListingContext
-from tisguard.detect.detectors.base import Detector
+from tisguard.detect.context import ListingContext, ProductType
+from tisguard.detect.detectors.base import Detector, Group, Signal
 from tisguard.detect.evidence import Evidence
 from tisguard.detect.features import feature_keys
 
@@ -20,7 +20,10 @@ REGISTERED_LR = 100.0  # a licence number the registry holds: its standard is kn
 
 
 class CategoryDetector(Detector):
-    name, version = "category", "1.0"
+    name, version = "category", "1.1"
+    emits = {"regulated_product": Signal(Group.PRODUCT), "not_regulated_product": Signal(Group.PRODUCT)}
+    provides = ("product",)
+    after = ("stated_numbers",)  # numbers stated in the listing's text update the product odds
 
     def features(self, ctx: ListingContext) -> tuple[list[str], list]:
         return feature_keys(
@@ -60,13 +63,7 @@ class CategoryDetector(Detector):
         best = int(order[1] if order[0] == none_i else order[0])
         tis = classes[best]
         top = [(classes[i], float(probs[i])) for i in order[:3]]
-        ctx.category = {
-            "tis": tis,
-            "p_regulated": p_reg,
-            "p_standard": float(probs[best]),
-            "top": top,
-            "stated": sorted(stated),
-        }
+        ctx.product = ProductType(tis, p_reg, float(probs[best]), tuple(top), tuple(sorted(stated)))
         out = []
         std = ref.catalogue.current(tis)
         name = std.name_th if std else tis

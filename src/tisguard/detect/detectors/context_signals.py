@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from tisguard.detect.context import ListingContext
-from tisguard.detect.detectors.base import Detector
+from tisguard.detect.detectors.base import Detector, Group, Signal
 from tisguard.detect.evidence import Evidence
 
 
 class CrossBorderDetector(Detector):
     name, version = "cross_border", "1.0"
+    emits = {"cross_border": Signal(Group.CONTEXT, weight=0.8)}
 
     def detect(self, ctx: ListingContext) -> list[Evidence]:
         c = ctx.listing.seller.country
@@ -28,14 +31,20 @@ class CrossBorderDetector(Detector):
 class LowPriceDetector(Detector):
     """Price far below the category's typical price (median of the model's training data)."""
 
-    name, version = "low_price", "1.0"
+    name, version = "low_price", "1.1"
+    emits = {"price_low": Signal(Group.CONTEXT, weight=0.6)}
+    requires = ("product",)
+
+    class Params(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        ratio: float = Field(0.45, gt=0, le=1, description="flag prices below this share of the typical price")
 
     def detect(self, ctx: ListingContext) -> list[Evidence]:
-        price, cat = ctx.listing.price, ctx.category
-        if not price or not cat or cat["p_regulated"] < 0.5:
+        price, product = ctx.listing.price, ctx.product
+        if not price or product is None or not product.regulated:
             return []
-        typical = ctx.ref.model.typical_price(cat["tis"])
-        ratio = self.params.get("ratio", 0.45)
+        typical = ctx.ref.model.typical_price(product.tis)
+        ratio = self.params.ratio
         if typical and price < ratio * typical:
             return [
                 self.evidence(
@@ -51,6 +60,7 @@ class LowPriceDetector(Detector):
 
 class UnregisteredSellerDetector(Detector):
     name, version = "seller_dbd", "1.0"
+    emits = {"seller_not_dbd": Signal(Group.CONTEXT, weight=0.4)}
 
     def detect(self, ctx: ListingContext) -> list[Evidence]:
         s = ctx.listing.seller
@@ -69,6 +79,7 @@ class UnregisteredSellerDetector(Detector):
 
 class SellerHistoryDetector(Detector):
     name, version = "seller_history", "1.0"
+    emits = {"seller_past_violations": Signal(Group.CONTEXT, weight=0.6, count_cap=3)}
 
     def detect(self, ctx: ListingContext) -> list[Evidence]:
         l = ctx.listing

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rapidfuzz import fuzz
 
 from tisguard.detect.context import ListingContext
-from tisguard.detect.detectors.base import Detector
+from tisguard.detect.detectors.base import Detector, Group, Signal
 from tisguard.detect.evidence import Evidence
 from tisguard.registry.model import Licence, clean_company_name
 
@@ -36,11 +36,22 @@ def brand_fit(ctx: ListingContext, lic: Licence) -> tuple[str, str]:
 
 
 class LicenceVerifier(Detector):
-    name, version = "licence_registry", "1.0"
+    name, version = "licence_registry", "1.1"
+    emits = {
+        "licence_verified": Signal(Group.LICENCE_OK, weight=-5.0),
+        "licence_not_found": Signal(Group.LICENCE_BAD, weight=2.5),
+        "licence_suspended": Signal(Group.LICENCE_BAD, weight=3.0),
+        "licence_revoked": Signal(Group.LICENCE_BAD, weight=3.0),
+        "licence_cancelled": Signal(Group.LICENCE_BAD, weight=2.5),
+        "licence_other_standard": Signal(Group.LICENCE_BAD, weight=2.0),
+        "licence_brand_mismatch": Signal(Group.LICENCE_BAD, weight=2.0),
+    }
+    requires = ("licence_number",)
+    after = ("licence_number", "product")  # every licence found (text or photo), checked against the product
 
     def detect(self, ctx: ListingContext) -> list[Evidence]:
         out = []
-        product_tis = ctx.category["tis"] if ctx.category else None
+        product_tis = ctx.product.tis if ctx.product else None
         related = ctx.ref.lexicon.related(product_tis) if product_tis else set()
         for found in ctx.found("licence_number"):
             no = found.value["licence_no"]

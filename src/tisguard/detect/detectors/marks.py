@@ -9,34 +9,34 @@ from __future__ import annotations
 import re
 
 from tisguard.detect.context import ListingContext
-from tisguard.detect.detectors.base import Detector
+from tisguard.detect.detectors.base import Detector, Group, Signal
 from tisguard.detect.evidence import Evidence
 from tisguard.detect.text import normalize
-from tisguard.tisno import licence_key
+from tisguard.tisno import canonical_part, licence_key, tis_label
 
 TEXT_FIELDS = ("title", "description")
-_PART = r"(?:\s*(?:เล่ม|part|pt\.?)\s*(\d{1,2}(?:\s*\(\s*\d{1,3}\s*\))?))?"
-_STD_PREFIX = r"(?:ม\s*\.?\s*อ\s*\.?\s*ก|tisi|tis|thai\s+industrial\s+standards?)"
+_PART = r"(?:\s*+(?:เล่ม|part|pt\.?)\s*+(\d{1,3}(?:\s*+\(\s*+\d{1,3}\s*+\))?))?"
+_STD_PREFIX = r"(?:ม\s*+\.?\s*+อ\s*+\.?\s*+ก|tisi|tis|thai\s+industrial\s+standards?)"
 STANDARD_RE = re.compile(
-    r"(?<![a-z])" + _STD_PREFIX + r"\s*\.?\s*[:：]?\s*(?:เลขที่|เลข|no\.?|number|#)?\s*[.:]?\s*"
-    r"(?<!\d)(\d{1,5})(?![\d.]\d)" + _PART + r"(?:\s*[-–/]\s*(25\d\d)(?!\d))?(?![\da-z])"
+    r"(?<![a-z])" + _STD_PREFIX + r"\s*+\.?\s*+[:：]?\s*+(?:เลขที่|เลข|no\.?|number|#)?\s*+[.:]?\s*+"
+    r"(?<!\d)(\d{1,5})(?![\d.]\d)" + _PART + r"(?:\s*+[-–/]\s*+(25\d\d)(?!\d))?(?![\da-z])"
 )
-LOOSE_STANDARD_RE = re.compile(r"(?<![\d/])(\d{2,5})" + _PART + r"\s*[-–]\s*(25\d\d)(?!\d)")
+LOOSE_STANDARD_RE = re.compile(r"(?<![\d/])(\d{2,5})" + _PART + r"\s*+[-–]\s*+(25\d\d)(?!\d)")
 _LIC_KEYWORD = re.compile(r"(ใบอนุญาต|licen[cs]e|lic\.|เลขที่อนุญาต)")
 LICENCE_RE = re.compile(
-    r"(?:(?<=ที่)|(?<=อนุญาต)|(?<![ก-๙a-z0-9]))\(?\s*(นค|ท|น|ส)?\s*\)?\s*\.?\s*(?<![\d-])(\d{1,7})\s*[-–]\s*(\d{1,5})\s*/\s*"
-    r"(\d{1,5}(?:\s*เล่ม\s*\d{1,2}(?:\s*\(\s*\d{1,3}\s*\))?)?)(?![\d/])"
+    r"(?:(?<=ที่)|(?<=อนุญาต)|(?<![ก-๙a-z0-9]))\(?\s*+(นค|ท|น|ส)?\s*+\)?\s*+\.?\s*+(?<![\d-])(\d{1,7})\s*+[-–]\s*+(\d{1,5})\s*+/\s*+"
+    r"(\d{1,5}(?:\s*+เล่ม\s*+\d{1,2}(?:\s*+\(\s*+\d{1,3}\s*+\))?)?)(?![\d/])"
 )
 VAGUE_RE = re.compile(
-    r"(ไม่\s*มี\s*)?(มี\s*(?:ม\s*\.?\s*อ\s*\.?\s*ก|tis)|ได้\s*(?:รับ)?\s*(?:มาตรฐาน\s*)?มอก|ผ่าน\s*(?:การ)?\s*(?:รับรอง\s*)?มาตรฐาน|"
-    r"มาตรฐาน\s*มอก|มอก\.?\s*รับรอง|ได้มาตรฐาน|tisi?\s*certified|certified\s*(?:by\s*)?tisi?|มีเครื่องหมาย\s*มอก)"
+    r"(ไม่\s*+มี\s*+)?(มี\s*+(?:ม\s*+\.?\s*+อ\s*+\.?\s*+ก|tis)|ได้\s*+(?:รับ)?\s*+(?:มาตรฐาน\s*+)?มอก|ผ่าน\s*+(?:การ)?\s*+(?:รับรอง\s*+)?มาตรฐาน|"
+    r"มาตรฐาน\s*+มอก|มอก\.?\s*+รับรอง|ได้มาตรฐาน|tisi?\s*+certified|certified\s*+(?:by\s*+)?tisi?|มีเครื่องหมาย\s*+มอก)"
 )
-NEGATION_RE = re.compile(r"(ไม่\s*(?:มี|ได้)\s*(?:ใบ)?\s*(?:มอก|ม\.อ\.ก|tis)|ไม่ผ่าน\s*มอก|no\s+tis|without\s+tis)")
-_GATE = re.compile(r"มอก|ม\s*\.\s*อ|tis|/\s*\d|มาตรฐาน|ใบอนุญาต|licen")
+NEGATION_RE = re.compile(r"(ไม่\s*+(?:มี|ได้)\s*+(?:ใบ)?\s*+(?:มอก|ม\.อ\.ก|tis)|ไม่ผ่าน\s*+มอก|no\s+tis|without\s+tis)")
+_GATE = re.compile(r"มอก|ม\s*+\.\s*+อ|tis|/\s*+\d|มาตรฐาน|ใบอนุญาต|licen")
 # The same gate on raw text, so most descriptions are never normalised at all; anything that
 # normalisation could turn into a match (Thai digits, full-width, invisible marks) opens it too.
 _RAW_GATE = re.compile(
-    "มอก|ม\\s*\\.|[Tt][Ii][Ss]|/\\s*[\\d๐-๙]|ผ่าน|ได้มาตรฐาน|มาตรฐาน\\s*ม|ใบอนุญาต|อนุญาต|[Ll][Ii][Cc]"
+    "มอก|ม\\s*+\\.|[Tt][Ii][Ss]|/\\s*+[\\d๐-๙]|ผ่าน|ได้มาตรฐาน|มาตรฐาน\\s*+ม|ใบอนุญาต|อนุญาต|[Ll][Ii][Cc]"
     "|[\uff34\uff54\uff2d\u200b-\u200f\u2060\ufeff]|&#"
 )
 ATTR_STD_KEY = re.compile(r"มอก|tis|มาตรฐาน|standard")
@@ -45,7 +45,7 @@ ATTR_LIC_KEY = re.compile(r"ใบอนุญาต|licen|อนุญาต")
 
 def _fields(ctx: ListingContext) -> list[tuple[str, object]]:
     """The text fields worth searching for marks (computed once per listing, shared by the three detectors)."""
-    cached = ctx.memo.get("mark_fields")
+    cached = ctx.mark_fields
     if cached is None:
         cached = []
         for f in TEXT_FIELDS:
@@ -54,18 +54,16 @@ def _fields(ctx: ListingContext) -> list[tuple[str, object]]:
                 n = ctx.norm(f)
                 if _GATE.search(n.text):
                     cached.append((f, n))
-        ctx.memo["mark_fields"] = cached
+        ctx.mark_fields = cached
     return cached
-
-
-def _canonical_part(part: str | None) -> str | None:
-    return re.sub(r"\s+", "", part) if part else None
 
 
 class StandardNumberDetector(Detector):
     """`มอก.2432-2555`, `มอก 2432/2555`, `TIS 2432-2555`, `ม.อ.ก.`, Thai digits, attributes."""
 
-    name, version = "standard_number", "1.0"
+    name, version = "standard_number", "1.1"
+    emits = {"standard_number": Signal(Group.CLAIM, weight=-0.8)}
+    provides = ("stated_numbers",)
 
     def detect(self, ctx: ListingContext) -> list[Evidence]:
         out = []
@@ -75,7 +73,8 @@ class StandardNumberDetector(Detector):
             nk, nv = normalize(key).text, normalize(val).text
             if ATTR_STD_KEY.search(nk) and not ATTR_LIC_KEY.search(nk):
                 m = re.match(
-                    r"^\s*(?:" + _STD_PREFIX + r"\s*\.?\s*)?(\d{1,5})" + _PART + r"(?:\s*[-–/]\s*(25\d\d))?\s*$", nv
+                    r"^\s*+(?:" + _STD_PREFIX + r"\s*+\.?\s*+)?(\d{1,5})" + _PART + r"(?:\s*+[-–/]\s*+(25\d\d))?\s*+$",
+                    nv,
                 )
                 if m:
                     out.append(
@@ -85,7 +84,7 @@ class StandardNumberDetector(Detector):
                             f"{key}: {val}",
                             None,
                             m.group(1),
-                            _canonical_part(m.group(2)),
+                            canonical_part(m.group(2)),
                             m.group(3),
                         )
                     )
@@ -101,21 +100,21 @@ class StandardNumberDetector(Detector):
                 n.original_slice(m.start(), m.end()),
                 n.span_in_original(m.start(), m.end()),
                 m.group(1),
-                _canonical_part(m.group(2)),
+                canonical_part(m.group(2)),
                 m.group(3),
             )
             for m in STANDARD_RE.finditer(n.text)
         ]
         if loose and not out:
             for m in LOOSE_STANDARD_RE.finditer(n.text):
-                part = _canonical_part(m.group(2))
-                tis = f"{int(m.group(1))} เล่ม {part}" if part else str(int(m.group(1)))
+                part = canonical_part(m.group(2))
+                tis = tis_label(m.group(1), part)
                 if ctx.ref.catalogue.edition(tis, int(m.group(3))) is not None:
                     out.append(self._make(ctx, source, m.group(0), None, m.group(1), part, m.group(3)))
         return out
 
     def _make(self, ctx, source, text, span, number, part, year) -> Evidence:
-        tis = f"{int(number)} เล่ม {part}" if part else str(int(number))
+        tis = tis_label(number, part)
         known = ctx.ref.catalogue.has(tis)
         label = f"มอก. {tis}" + (f"-{year}" if year else "")
         return self.evidence(
@@ -132,7 +131,9 @@ class StandardNumberDetector(Detector):
 class LicenceNumberDetector(Detector):
     """`ใบอนุญาตเลขที่ ท 1234-5/2432`, `License No. ท1234-5/2432`, split across lines or in attributes."""
 
-    name, version = "licence_number", "1.0"
+    name, version = "licence_number", "1.1"
+    emits = {"licence_number": Signal(Group.FINDING)}
+    provides = ("stated_numbers",)
 
     def detect(self, ctx: ListingContext) -> list[Evidence]:
         out, seen = [], set()
@@ -179,7 +180,8 @@ class LicenceNumberDetector(Detector):
 class VagueClaimDetector(Detector):
     """Claims of conformity with nothing checkable (`มีมอก.`, `ผ่านมาตรฐาน`), and admissions (`ไม่มี มอก.`)."""
 
-    name, version = "vague_claim", "1.0"
+    name, version = "vague_claim", "1.1"
+    emits = {"vague_claim": Signal(Group.CLAIM, weight=-0.2), "no_tis_admitted": Signal(Group.ADMISSION, weight=3.0)}
 
     def detect(self, ctx: ListingContext) -> list[Evidence]:
         out = []

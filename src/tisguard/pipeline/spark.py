@@ -1,35 +1,32 @@
 """Scale-out scan on Apache Spark: the same engine, built once per partition, over a JSON Lines input.
 
-The detectors are pure functions of (listing, reference snapshot), so a partition only needs the
-reference: the registry CSV travels as a broadcast variable; catalogue, lexicon and model ship with
-the package on every worker. Output: one JSON line per listing (assessment or reject), as `scan` writes.
+The driver loads the reference snapshot exactly as `scan` does (store, registry file, trained model,
+seller history) and validates the config; both travel to the executors as one broadcast variable, and
+each partition makes its engine with `pipeline.build.make_engine`. Output: one JSON line per listing
+(assessment or reject), as `scan` writes.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import sys
-import tempfile
 from pathlib import Path
 
+from tisguard.detect.config import EngineConfig
+from tisguard.detect.context import Reference
+from tisguard.pipeline.build import ImageSource
 
-def _partition_scanner(registry_text: str | None):
+
+def _partition_scanner(shared):
     def run(lines):
-        import io
-
-        from tisguard.detect.engine import Engine
         from tisguard.detect.evidence import dumps
-        from tisguard.detect.reference import reference_from_files
         from tisguard.ingest.readers import iter_jsonl
-
-        reg_path = None
-        if registry_text is not None:
-            fd, reg_path = tempfile.mkstemp(suffix=".csv")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(registry_text)
-        engine = Engine(reference_from_files(Path(reg_path) if reg_path else None))
+        from tisguard.pipeline.build import make_engine
         from tisguard.spec.listing import listing_from_record
 
+        ref, config, images = shared.value
+        engine = make_engine(ref, config, images)
         batch = []
         for line in lines:
             for rec_no, raw in iter_jsonl(io.BytesIO(line.encode("utf-8") + b"\n")):
@@ -43,15 +40,18 @@ def _partition_scanner(registry_text: str | None):
                 batch = []
         if batch:
             yield from (dumps(a.as_dict()) for a in engine.assess_many(batch))
-        if reg_path:
-            os.unlink(reg_path)
 
     return run
 
 
 def spark_scan(
-    input_path: Path, registry_csv: Path | None, out_dir: Path, master: str = "local[2]", partitions: int | None = None
+    input_path: Path,
+    out_dir: Path,
+    snapshot: tuple[Reference, EngineConfig, ImageSource | None],
+    master: str = "local[2]",
+    partitions: int | None = None,
 ) -> dict:
+    """Run the scan on Spark. `snapshot` is (reference, config, images) as the driver built them."""
     from pyspark.sql import SparkSession
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
@@ -67,9 +67,9 @@ def spark_scan(
     try:
         sc = spark.sparkContext
         sc.setLogLevel("ERROR")
-        registry_text = registry_csv.read_text(encoding="utf-8") if registry_csv else None
+        shared = sc.broadcast(snapshot)
         lines = sc.textFile(str(input_path), minPartitions=partitions or sc.defaultParallelism)
-        results = lines.filter(lambda l: l.strip()).mapPartitions(_partition_scanner(registry_text))
+        results = lines.filter(lambda l: l.strip()).mapPartitions(_partition_scanner(shared))
         results.cache()
         rejected = results.filter(lambda l: l.startswith('{"rejected":true')).count()
         total = results.count()

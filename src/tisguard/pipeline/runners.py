@@ -1,0 +1,174 @@
+"""The ways listings reach the engine: a file, a file into the store, the store itself, a platform's push,
+a pre-listing check. Each one validates, assesses through the same engine and (where it stores) through
+`pipeline.store`; nothing here knows about HTTP or the command line."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine as DbEngine
+
+from tisguard.config import Settings
+from tisguard.detect.engine import Engine
+from tisguard.detect.evidence import Assessment
+from tisguard.ingest.pipeline import ingest_file
+from tisguard.ingest.readers import read_records
+from tisguard.pipeline.store import assess_and_store, assess_stored
+from tisguard.spec.listing import Listing, RecordError, listing_from_record, validate_listing
+from tisguard.store.listings import listing_query, stored_listing
+from tisguard.store.tables import listings
+
+Sink = Callable[[Assessment], None]
+Progress = Callable[[int], None]
+BATCH = 512
+
+
+def valid_listings(path: Path, on_reject: Callable[[list[RecordError]], None] | None = None) -> Iterator[Listing]:
+    for rec_no, raw in read_records(path):
+        listing, errors = listing_from_record(rec_no, raw)
+        if errors:
+            if on_reject:
+                on_reject(errors)
+            continue
+        yield listing
+
+
+def _assess_without_gc(engine: Engine, batch: list[Listing]) -> list[Assessment]:
+    """The batch allocates many short-lived objects and no cycles: the cyclic collector only costs time here."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return engine.assess_many(batch)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def assess_stream(
+    engine: Engine, stream: Iterator[Listing], batch_size: int = BATCH
+) -> Iterator[tuple[Listing, Assessment]]:
+    """Assess a stream in batches of `batch_size`: bounded memory, batch-speed scoring."""
+    batch: list[Listing] = []
+    for listing in stream:
+        batch.append(listing)
+        if len(batch) == batch_size:
+            yield from zip(batch, _assess_without_gc(engine, batch))
+            batch = []
+    if batch:
+        yield from zip(batch, _assess_without_gc(engine, batch))
+
+
+def scan_file(engine: Engine, path: Path, sink: Sink, progress: Progress, on_reject) -> int:
+    """Assess a listings file without touching the store; returns how many were assessed."""
+    n = 0
+    for n, (_listing, assessment) in enumerate(assess_stream(engine, valid_listings(path, on_reject)), 1):
+        sink(assessment)
+        progress(n)
+    return n
+
+
+def scan_file_into_store(
+    db: DbEngine, settings: Settings, engine: Engine, path: Path, sink: Sink, progress: Progress
+) -> dict:
+    """Ingest a file (rejects to the rejects table and file) and assess each stored batch."""
+
+    def on_batch(batch: list[Listing], pks: dict) -> None:
+        for a in assess_stored(db, engine, batch, pks):
+            sink(a)
+
+    return ingest_file(db, path, settings.rejects_dir, on_batch=on_batch, progress=progress).as_dict()
+
+
+def rescan_store(db: DbEngine, engine: Engine, sink: Sink, progress: Progress, batch_size: int = 1000) -> int:
+    """Assess every listing in the store again (keyset pages by primary key); returns how many."""
+    n, last_id = 0, 0
+    while True:
+        with db.connect() as conn:
+            rows = conn.execute(
+                listing_query().where(listings.c.id > last_id).order_by(listings.c.id).limit(batch_size)
+            ).all()
+        if not rows:
+            return n
+        batch = [stored_listing(r) for r in rows]
+        for a in assess_stored(db, engine, batch, {l.key: r.id for r, l in zip(rows, batch)}):
+            sink(a)
+        last_id = rows[-1].id
+        n += len(rows)
+        progress(n)
+
+
+@dataclass
+class PushOutcome:
+    """Per record of a platform's push: accepted with its assessment, or rejected with field errors."""
+
+    listing_id: str | None
+    assessment: Assessment | None = None
+    errors: list[RecordError] = field(default_factory=list)
+
+    @property
+    def accepted(self) -> bool:
+        return not self.errors
+
+
+def push_listings(db: DbEngine, engine: Engine, platform: str, records: list) -> list[PushOutcome]:
+    """A platform's batch: each record validated on its own (and must be of the caller's platform); the
+    valid ones stored and assessed together. The outcomes keep the order of `records`."""
+    outcomes: list[PushOutcome] = []
+    good: list[Listing] = []
+    for i, raw in enumerate(records):
+        listing, errors = validate_listing(raw, i)
+        lid = raw.get("listing_id") if isinstance(raw, dict) and isinstance(raw.get("listing_id"), str) else None
+        if listing is not None and listing.platform != platform:
+            errors = [RecordError(i, "platform", f"records must be of your platform ({platform})", listing.listing_id)]
+            listing = None
+        if errors:
+            outcomes.append(PushOutcome(lid, None, errors))
+        else:
+            outcomes.append(PushOutcome(listing.listing_id))
+            good.append(listing)
+    if good:
+        by_key = assess_and_store(db, engine, good)
+        for o in outcomes:
+            if o.accepted:
+                o.assessment = by_key[(platform, o.listing_id)]
+    return outcomes
+
+
+class CheckRefused(ValueError):
+    """A pre-listing check that cannot be run: the errors name the fields."""
+
+    def __init__(self, errors: list[RecordError]):
+        super().__init__("; ".join(f"{e.field}: {e.reason}" for e in errors))
+        self.errors = errors
+
+
+def check_listing(db: DbEngine, engine: Engine, raw: dict, platform: str | None, store: bool) -> Assessment:
+    """The pre-listing check of one unpublished listing: the single-listing path of the same engine;
+    stored (listing and assessment) only when asked, and then only for the caller's platform."""
+    listing, errors = validate_listing(raw, 0)
+    if errors:
+        raise CheckRefused(errors)
+    if store:
+        if platform is None or listing.platform != platform:
+            raise CheckRefused([RecordError(0, "platform", f"records must be of your platform ({platform})")])
+        return assess_and_store(db, engine, [listing])[listing.key]
+    return engine.assess(listing)
+
+
+def check_answer(db: DbEngine, engine: Engine, raw: dict, platform: str | None, store: bool) -> dict:
+    """The pre-listing check as the platform API and the public self-check page answer it."""
+    a = check_listing(db, engine, raw, platform, store)
+    licence = next((e.value.get("licence") for e in a.evidence if e.value.get("licence")), None)
+    return {
+        "verdict": a.verdict,
+        "tis": a.tis,
+        "risk": round(a.risk, 4),
+        "reasons": a.reasons,
+        "fixes": a.fixes,
+        "standard": a.standard,
+        "licence": licence,
+        "stored": store,
+    }

@@ -1,0 +1,27 @@
+"""Assess a batch of listings and keep the result: the one "assess and store" step."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine as DbEngine
+
+from tisguard.detect.engine import Engine
+from tisguard.detect.evidence import Assessment
+from tisguard.ingest.writer import write_batch
+from tisguard.spec.listing import Listing
+from tisguard.store.assessments import save_assessments
+from tisguard.store.listings import content_hash
+
+Key = tuple[str, str]
+
+
+def assess_stored(db: DbEngine, engine: Engine, batch: list[Listing], pks: dict[Key, int]) -> list[Assessment]:
+    """Assess listings already in the store (`pks`: their primary keys) and keep the assessments."""
+    assessed = engine.assess_many(batch)
+    save_assessments(db, [(pks[l.key], l, content_hash(l), a) for l, a in zip(batch, assessed)])
+    return assessed
+
+
+def assess_and_store(db: DbEngine, engine: Engine, batch: list[Listing]) -> dict[Key, Assessment]:
+    """Write the listings (sellers, snapshots), assess them and keep the assessments; by listing key."""
+    written = write_batch(db, batch)
+    return {l.key: a for l, a in zip(batch, assess_stored(db, engine, batch, written["pks"]))}

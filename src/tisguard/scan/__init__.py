@@ -1,1 +1,0 @@
-"""Scanning the store: ingest + assess + keep assessments."""
