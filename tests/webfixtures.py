@@ -28,9 +28,14 @@ def seed_store(db, settings, n: int = 60) -> None:
 
 def make_client(rate: float = 1000, burst: int = 1000) -> TestClient:
     from tisguard.config import resolve_settings
+
+    return make_client_for(resolve_settings(), None, rate, burst)
+
+
+def make_client_for(settings, engine_config, rate: float = 1000, burst: int = 1000) -> TestClient:
     from tisguard.web.app import create_app
 
-    app = create_app(resolve_settings(), rate=rate, burst=burst)
+    app = create_app(settings, rate=rate, burst=burst, engine_config=engine_config)
     app.state.key_cache_ttl = 0
     return TestClient(app)
 
