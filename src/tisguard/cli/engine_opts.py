@@ -33,7 +33,7 @@ def engine_from_options(
         fail(f"{registry}: no such registry file")
     settings = settings_for(data)
     try:
-        db = open_store(settings, write=True) if write else open_store(settings, write=False)
+        db = open_store(settings, write)
     except StoreNotReady as e:
         if data is not None:
             fail(str(e))

@@ -35,7 +35,7 @@ def lookup(
     """Look a licence up by number (tolerant), licensee (fuzzy) or brand."""
     from tisguard.registry.store import load_registry
 
-    reg = load_registry(engine_for(settings_for(data)))
+    reg = load_registry(engine_for(settings_for(data), write=False))
     if by == "number":
         hit = reg.by_number(query)
         hits = [hit] if hit else []

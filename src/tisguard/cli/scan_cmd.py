@@ -31,7 +31,6 @@ def scan(
 
     A file is only read unless --data or --store asks for the store; without a file the store is rescanned."""
     from tisguard.pipeline import runners
-    from tisguard.pipeline.build import ImageSource
 
     use_store = data is not None or store or file is None
     if file is not None and not file.exists():

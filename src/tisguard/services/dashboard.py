@@ -6,13 +6,14 @@ from statistics import median
 
 from sqlalchemy import Engine, String, case, cast, func, select
 
+from tisguard.detect.verdict import FLAGGED_VALUES
 from tisguard.services.notices import count_by_state, takedown_hours
 from tisguard.store.tables import assessments, decisions, listings, notice_items, notices, sellers
 
 
 def stats(db: Engine) -> dict:
     latest = assessments.c.is_latest.is_(True)
-    flagged = assessments.c.verdict.in_(("unverified", "non_compliant"))
+    flagged = assessments.c.verdict.in_(FLAGGED_VALUES)
     with db.connect() as conn:
         scanned = conn.execute(select(func.count()).select_from(assessments).where(latest)).scalar_one()
         n_flagged = conn.execute(select(func.count()).select_from(assessments).where(latest, flagged)).scalar_one()

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, update
 
 from tisguard.detect.evidence import Assessment
+from tisguard.detect.verdict import FLAGGED_VALUES
 from tisguard.spec.listing import Listing
 from tisguard.store.tables import assessments
 
@@ -37,7 +38,7 @@ def save_assessments(db: Engine, rows: list[tuple[int, Listing, str, Assessment]
                     "verdict": a.verdict,
                     "tis_number": a.tis,
                     "risk": a.risk,
-                    "priority": a.risk * reach(l) if a.verdict in ("unverified", "non_compliant") else 0.0,
+                    "priority": a.risk * reach(l) if a.verdict in FLAGGED_VALUES else 0.0,
                     "reasons": a.reasons,
                     "evidence": [e.as_dict() for e in a.evidence],
                     "waterfall": a.waterfall,

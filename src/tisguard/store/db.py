@@ -70,11 +70,14 @@ class StoreNotReady(RuntimeError):
     """The store does not exist yet, or its schema is older than this version of tisguard."""
 
 
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
 def schema_current(engine: Engine) -> bool:
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
-    head = ScriptDirectory.from_config(cfg).get_current_head()
-    with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision() == head
+    return current_revision(engine) == ScriptDirectory.from_config(cfg).get_current_head()
 
 
 def open_store(settings, write: bool) -> Engine:

@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from pydantic import BaseModel, Field
 
-from tisguard.detect.evidence import dumps
 from tisguard.services import decisions as dec_svc
 from tisguard.services import notices as notice_svc
 from tisguard.services.dashboard import stats
-from tisguard.services.review import QueueFilter, listing_detail, queue
+from tisguard.web.jsonresponse import OrjsonResponse
 from tisguard.web.security import MAX_ID, check_csrf, current_user, require
 
 router = APIRouter(prefix="/api/v1", tags=["officer"])
 
 
-def _json(obj) -> dict:
-    return json.loads(dumps(obj))
+def _json(obj) -> OrjsonResponse:
+    return OrjsonResponse(obj)
 
 
 class DecisionIn(BaseModel):
@@ -32,31 +30,6 @@ class NoticeIn(BaseModel):
     platform: str
     listing_ids: list[int] = Field(min_length=1, description="listing primary keys (as in /api/v1/queue items' id)")
     legal_basis: str | None = None
-
-
-@router.get("/queue", summary="The review queue (signed-in officers)")
-def api_queue(
-    request: Request,
-    user: dict = Depends(current_user),
-    platform: str | None = None,
-    tis: str | None = None,
-    verdict: str | None = Query(None, pattern="^(unverified|non_compliant)$"),
-    country: str | None = Query(None, pattern="^[A-Z]{2}$"),
-    since: str | None = Query(None, pattern=r"^\d{4}-\d{2}-\d{2}$"),
-    page: int = Query(1, ge=1, le=100000),
-    per_page: int = Query(25, ge=1, le=200),
-) -> dict:
-    return _json(queue(request.app.state.db, QueueFilter(platform, tis, verdict, country, since, page, per_page)))
-
-
-@router.get("/review/{pk}", summary="A listing with its evidence, assessment, registry record and history")
-def api_listing(
-    pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: Request, user: dict = Depends(current_user)
-) -> dict:
-    d = listing_detail(request.app.state.db, pk)
-    if d is None:
-        raise HTTPException(404, detail={"field": "pk", "message": "no such listing"})
-    return _json(d)
 
 
 @router.post("/review/{pk}/decision", summary="Confirm, dismiss or ask for more information (X-CSRF-Token header)")
