@@ -13,7 +13,7 @@ from pathlib import Path
 from common import make_listings, peak_rss_mb
 
 from tisguard.ingest.pipeline import ingest_file
-from tisguard.store.db import get_engine
+from tisguard.store.db import get_engine, migrate
 
 
 def main() -> None:
@@ -28,6 +28,7 @@ def main() -> None:
     before = peak_rss_mb()
     with tempfile.TemporaryDirectory() as d:
         db = get_engine(f"sqlite:///{d}/bench.db")
+        migrate(db)
         t = time.perf_counter()
         s = ingest_file(db, path, Path(d) / "rejects", batch_size=2000)
         secs = time.perf_counter() - t

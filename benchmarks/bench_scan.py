@@ -27,12 +27,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def bench_engine(path: Path) -> tuple[float, dict, int]:
-    from tisguard.detect.batch import assess_stream, valid_listings
-    from tisguard.detect.engine import Engine
     from tisguard.detect.evidence import dumps
-    from tisguard.detect.reference import reference_from_files
+    from tisguard.pipeline.build import make_engine
+    from tisguard.pipeline.reference import load_reference
+    from tisguard.pipeline.runners import assess_stream, valid_listings
 
-    engine = Engine(reference_from_files(ROOT / "datasets/dev/registry.csv"))
+    engine = make_engine(load_reference(None, ROOT / "datasets/dev/registry.csv", None))
     engine.timings = {}
     gc.freeze()  # as `tisguard scan` does: the loaded model and lexicon are never garbage
     t0 = time.perf_counter()

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # The test run: system packages, a throwaway PostgreSQL on 127.0.0.1 (unless TISGUARD_TEST_PG_URL is
-# given), then pytest over SQLite and PostgreSQL, browser and contract tests included.
+# given), ruff (lint + format check), then pytest over SQLite and PostgreSQL, browser and contract tests included.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/system-packages.sh
+echo "ruff: lint and format check"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
 
 if [ -z "${TISGUARD_TEST_PG_URL:-}" ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
