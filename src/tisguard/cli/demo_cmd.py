@@ -92,7 +92,10 @@ def after_scan(settings, db, serve: bool, port: int) -> None:
     except ImportError:
         return
     for user, role, password in ensure_demo_users(db):
-        typer.echo(f"demo account: {user} ({role}) password: {password}")
+        if password is None:  # never reset an existing account's password
+            typer.echo(f"demo account: {user} ({role}) exists, password unchanged (reset: tisguard user add {user})")
+        else:
+            typer.echo(f"demo account: {user} ({role}) password: {password}")
     if serve:
         from tisguard.web.server import run_server
 

@@ -24,7 +24,7 @@ def serve(port: Annotated[int, typer.Option(help="port on 127.0.0.1")] = 8000, d
 def user_add(
     name: str, role: Annotated[str, typer.Option(help="officer | supervisor | admin")] = "officer", data: DataOpt = None
 ) -> None:
-    """Create (or reset) a user; the password is read from stdin."""
+    """Create a user, or reset one's password and role (ending its sessions); the password is read from stdin."""
     from tisguard.services.users import UserError, add_user
 
     password = sys.stdin.readline().rstrip("\n")
@@ -33,6 +33,29 @@ def user_add(
     except UserError as e:
         fail(str(e))
     typer.echo(f"user {name} ({role}) saved")
+
+
+def _set_active(name: str, active: bool, data) -> int:
+    from tisguard.services.users import UserError, set_active
+
+    try:
+        return set_active(engine_for(settings_for(data)), name, active)
+    except UserError as e:
+        fail(str(e))
+
+
+@users_app.command("disable")
+def user_disable(name: str, data: DataOpt = None) -> None:
+    """Disable an account: it can no longer sign in, and its open sessions end at once."""
+    ended = _set_active(name, False, data)
+    typer.echo(f"user {name} disabled; {ended} session(s) ended")
+
+
+@users_app.command("enable")
+def user_enable(name: str, data: DataOpt = None) -> None:
+    """Let a disabled account sign in again."""
+    _set_active(name, True, data)
+    typer.echo(f"user {name} enabled")
 
 
 def _platform_call(fn, *args) -> str:

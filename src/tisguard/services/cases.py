@@ -48,6 +48,8 @@ def update_case(
 ) -> None:
     if status and status not in STATUSES:
         raise CaseError("status", f"must be one of {', '.join(STATUSES)}")
+    if assignee and len(assignee) > 80:  # the column's size: PostgreSQL would refuse it with an error
+        raise CaseError("assignee", "must be at most 80 characters")
     with db.begin() as conn:
         row = conn.execute(select(cases).where(cases.c.id == pk)).first()
         if row is None:

@@ -79,7 +79,10 @@ def build_package(detail: dict, evidence_dir: Path, image_root: Path | None = No
 
 def read_verified(path: Path, expected_sha256: str) -> bytes:
     """The package bytes, only if they still hash to what was recorded; and the manifest matches its files."""
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise TamperedEvidence(f"{path.name}: the evidence file is missing from the store") from None
     if hashlib.sha256(data).hexdigest() != expected_sha256:
         raise TamperedEvidence(f"{path.name}: SHA-256 differs from the recorded hash")
     verify_manifest(data)

@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 
 from sqlalchemy import Engine, and_, exists, func, select
 
+from tisguard.services.errors import FieldError
 from tisguard.services.thai import BANGKOK
 from tisguard.store.tables import (
     assessments,
@@ -31,6 +32,18 @@ class QueueFilter:
     since: str | None = None  # ISO date: captured on or after
     page: int = 1
     per_page: int = 25
+
+    def __post_init__(self) -> None:
+        """A bad filter is the caller's error (422 naming the field), never a database error."""
+        for name in ("platform", "tis", "verdict", "country", "since"):
+            v = getattr(self, name)
+            if v is not None and (len(v) > 100 or "\x00" in v):
+                raise FieldError(name, "must be text of at most 100 characters")
+        if self.since:
+            try:
+                date.fromisoformat(self.since)
+            except ValueError:
+                raise FieldError("since", "must be a calendar date, YYYY-MM-DD") from None
 
 
 def _undecided():

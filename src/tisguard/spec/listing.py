@@ -8,13 +8,40 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 MAX_TEXT_CHARS = {"title": 2_000, "description": 100_000}
 PLATFORM_SLUG = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 VERDICTS = ("not_regulated", "compliant", "unverified", "non_compliant")
+MAX_URL_CHARS = 2_048
+MAX_SOLD_COUNT = 10**12  # far above any real shop; keeps the value inside every database integer
+MAX_DEPTH = 32  # objects/arrays inside a record (extra fields); JSON columns and encoders have hard limits
+_SURROGATE = re.compile(r"[\ud800-\udfff]")  # one character class: linear, cannot backtrack
+_URL_FORBIDDEN = re.compile(r"[\x00-\x20\x7f]")  # controls and spaces: never in a link an officer clicks
+
+
+def http_url(v: str | None) -> str | None:
+    """An absolute http(s) URL or None. Pages render these as links, so `javascript:`, `data:` and the like are
+    refused here, at the edge, rather than trusted later (stored XSS)."""
+    if v is None:
+        return v
+    if len(v) > MAX_URL_CHARS:
+        raise ValueError(f"must be at most {MAX_URL_CHARS} characters")
+    if _URL_FORBIDDEN.search(v):
+        raise ValueError("must not contain spaces or control characters")
+    try:
+        parts = urlsplit(v)
+    except ValueError as e:  # e.g. an unbalanced [IPv6] host
+        raise ValueError(f"is not a valid URL ({e})") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValueError("must be an absolute http:// or https:// URL")
+    return v
+
+
+HttpUrl = Annotated[str | None, AfterValidator(http_url)]
 
 
 class Seller(BaseModel):
@@ -24,12 +51,12 @@ class Seller(BaseModel):
     country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
     juristic_id: str | None = Field(default=None, pattern=r"^\d{13}$")
     dbd_registered: bool | None = None
-    shop_url: str | None = None
+    shop_url: HttpUrl = None
 
 
 class Image(BaseModel):
     model_config = ConfigDict(extra="allow")
-    url: str | None = None
+    url: HttpUrl = None
     path: str | None = None
 
 
@@ -45,8 +72,8 @@ class Listing(BaseModel):
     listing_id: str = Field(min_length=1, max_length=200)
     title: str = Field(min_length=1, max_length=MAX_TEXT_CHARS["title"])
     description: str | None = Field(default=None, max_length=MAX_TEXT_CHARS["description"])
-    url: str | None = None
-    price: float | None = Field(default=None, ge=0)
+    url: HttpUrl = None
+    price: float | None = Field(default=None, ge=0, allow_inf_nan=False)
     currency: str = Field(default="THB", pattern=r"^[A-Z]{3}$")
     brand: str | None = None
     model: str | None = None
@@ -54,7 +81,7 @@ class Listing(BaseModel):
     attributes: dict[str, str] = Field(default_factory=dict)
     seller: Seller
     images: list[Image] = Field(default_factory=list)
-    sold_count: int | None = Field(default=None, ge=0)
+    sold_count: int | None = Field(default=None, ge=0, le=MAX_SOLD_COUNT)
     captured_at: datetime | None = None
     label: Label | None = None
 
@@ -90,11 +117,49 @@ def _loc(loc: tuple) -> str:
     return ".".join(str(p) for p in loc) or "(record)"
 
 
+def _text_problem(s: str) -> str | None:
+    if "\x00" in s:
+        return "must not contain the NUL character (U+0000)"
+    if not s.isascii() and _SURROGATE.search(s):
+        return "contains a lone surrogate (not valid Unicode text)"
+    return None
+
+
+def structure_errors(raw: dict, record_no: int = 0, listing_id: str | None = None) -> list[RecordError]:
+    """Problems no database or JSON encoder accepts, found before model validation: NUL characters and lone
+    surrogates in any string (keys included), and nesting deeper than MAX_DEPTH. Iterative, so a record nested
+    thousands deep cannot exhaust the stack; each problem names its field."""
+    errors: list[RecordError] = []
+    stack: list[tuple[Any, tuple, int]] = [(raw, (), 0)]
+    while stack and len(errors) < 20:
+        value, path, depth = stack.pop()
+        if isinstance(value, str):
+            if problem := _text_problem(value):
+                errors.append(RecordError(record_no, _loc(path), problem, listing_id))
+        elif isinstance(value, (dict, list)):
+            if depth >= MAX_DEPTH:
+                errors.append(
+                    RecordError(record_no, _loc(path[:1]), f"nested more than {MAX_DEPTH} levels deep", listing_id)
+                )
+                continue
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            for k, v in items:
+                if isinstance(k, str) and (problem := _text_problem(k)):
+                    errors.append(RecordError(record_no, _loc((*path, repr(k))), "field name " + problem, listing_id))
+                    continue
+                stack.append((v, (*path, k), depth + 1))
+    return sorted(errors, key=lambda e: e.field)
+
+
 def validate_listing(raw: Any, record_no: int = 0) -> tuple[Listing | None, list[RecordError]]:
     """Validate one raw record; return the listing or the list of field errors."""
     if not isinstance(raw, dict):
         return None, [RecordError(record_no, "(record)", f"expected a JSON object, got {type(raw).__name__}")]
     listing_id = raw.get("listing_id") if isinstance(raw.get("listing_id"), str) else None
+    if listing_id is not None and _text_problem(listing_id):
+        listing_id = None  # never echo an unencodable id back in the error
+    if errors := structure_errors(raw, record_no, listing_id):
+        return None, errors
     try:
         return Listing.model_validate(raw), []
     except ValidationError as exc:

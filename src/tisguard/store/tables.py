@@ -17,6 +17,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 metadata = MetaData()
@@ -335,4 +336,31 @@ complaints = Table(
     Column("contact", Text),
     Column("status", String(20), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("spam", Boolean, nullable=False, default=False, server_default=false()),  # migration 0002
+    Column("client_hash", String(64)),  # keyed hash of the sender's address (floods), never the address
+    Index("ix_complaints_client", "client_hash", "created_at"),
+)
+
+# --- server-side sessions and sign-in throttling (migration 0002) ---
+user_sessions = Table(
+    "user_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),  # HMAC of the cookie value; the value itself is not kept
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("csrf", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+    Column("end_reason", String(20)),  # logout | password | disabled | idle | expired
+    Column("client", String(64)),
+    Index("ix_user_sessions_user", "user_id"),
+)
+
+signin_throttle = Table(
+    "signin_throttle",
+    metadata,
+    Column("key", String(120), primary_key=True),  # 'account:<sha256>' | 'address:<ip>'
+    Column("failures", Integer, nullable=False),
+    Column("last_failure_at", DateTime(timezone=True), nullable=False),
+    Column("locked_until", DateTime(timezone=True)),
 )

@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from tisguard.config import Settings
 from tisguard.services.errors import FieldError
+from tisguard.web import hardening
 from tisguard.web.calllog import CallLog, CallLogMiddleware
 from tisguard.web.security import NotSignedIn, RateLimiter, Sessions, secret_key
 
@@ -36,7 +37,8 @@ def create_app(settings: Settings, rate: float | None = None, burst: int | None 
     ensure_catalogue(db)
     state = app.state
     state.settings, state.db = settings, db
-    state.sessions = Sessions(secret_key(settings))
+    state.sessions = Sessions(db, secret_key(settings))  # server-side sessions (web/security.py)
+    hardening.install(app)  # security headers, body size limits, public-form limits
     state.rate_limiter = RateLimiter(
         rate or float(os.environ.get("TISGUARD_RATE_PER_S", 100)),
         burst or int(os.environ.get("TISGUARD_RATE_BURST", 200)),

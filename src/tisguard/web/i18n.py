@@ -91,6 +91,15 @@ STRINGS = {
     "contact": ("ช่องทางติดต่อ (ไม่บังคับ)", "Contact (optional)"),
     "listing_url": ("ลิงก์สินค้า", "Listing URL"),
     "text": ("รายละเอียด", "Details"),
+    # sign-in throttling, public-form limits, complaint list (issue 12)
+    "throttled": ("ลองเข้าสู่ระบบผิดหลายครั้ง กรุณารอ", "Too many failed sign-ins; please wait"),
+    "seconds": ("วินาที", "seconds"),
+    "rate_limited": ("ส่งคำขอบ่อยเกินไป กรุณาลองใหม่ในอีก", "Too many requests; try again in"),
+    "search": ("ค้นหา", "Search"),
+    "spam": ("สแปม", "Spam"),
+    "mark_spam": ("ทำเครื่องหมายว่าเป็นสแปม", "Mark as spam"),
+    "not_spam": ("ไม่ใช่สแปม", "Not spam"),
+    "show_spam": ("แสดงสแปม", "Show spam"),
 }
 
 

@@ -18,17 +18,9 @@ from tisguard.services.dashboard import stats
 from tisguard.services.evidence_package import TamperedEvidence, read_verified
 from tisguard.services.notice_pdf import notice_pdf
 from tisguard.services.review import QueueFilter, highlight_spans, listing_detail, queue
-from tisguard.services.users import authenticate
+from tisguard.web import signin
 from tisguard.web.render import render
-from tisguard.web.security import (
-    MAX_ID,
-    SESSION_COOKIE,
-    SESSION_MAX_AGE,
-    NotSignedIn,
-    check_csrf,
-    current_user,
-    require,
-)
+from tisguard.web.security import MAX_ID, NotSignedIn, check_csrf, current_user, require
 
 router = APIRouter(include_in_schema=False)
 
@@ -56,22 +48,13 @@ def home(request: Request):
 
 
 @router.post("/login")
-def login(request: Request, username: str = Form(...), password: str = Form(...)):
-    user = authenticate(request.app.state.db, username, password)
-    if user is None:
-        return render(request, "login.html", status_code=401, error=True)
-    resp = RedirectResponse("/queue", 303)
-    resp.set_cookie(
-        SESSION_COOKIE, request.app.state.sessions.issue(user), httponly=True, samesite="lax", max_age=SESSION_MAX_AGE
-    )
-    return resp
+def login(request: Request, username: str = Form(..., max_length=200), password: str = Form(..., max_length=1024)):
+    return signin.sign_in(request, username, password)  # throttled, audited, server-side session
 
 
 @router.post("/logout")
 def logout(request: Request):
-    resp = RedirectResponse("/", 303)
-    resp.delete_cookie(SESSION_COOKIE)
-    return resp
+    return signin.sign_out(request)
 
 
 @router.get("/queue")

@@ -1,50 +1,62 @@
-"""Sessions (signed cookies), CSRF tokens, roles, platform API keys and rate limits."""
+"""Sessions (server-side, see services/sessions.py), CSRF tokens, roles, platform API keys and rate limits."""
 
 from __future__ import annotations
 
+import os
 import secrets
 import threading
 import time
 from pathlib import Path
 
 from fastapi import HTTPException, Request
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from starlette.responses import Response
 
 from tisguard.config import Settings
+from tisguard.services.sessions import SessionStore
 
 SESSION_COOKIE = "tg_session"
-SESSION_MAX_AGE = 8 * 3600
 ROLE_RANK = {"officer": 1, "supervisor": 2, "admin": 3}
 MAX_ID = 2**62  # ids beyond what SQLite/PostgreSQL integers hold are answered 422, never 500
+Sessions = SessionStore  # the app keeps one in app.state.sessions
 
 
 def secret_key(settings: Settings) -> str:
-    """TISGUARD_SECRET, or a random key kept (0600) in the data directory; never in the repo."""
-    import os
-
+    """TISGUARD_SECRET, or a random key kept in the data directory (never in the repo). The file is created with
+    mode 0600 before any byte is written, so the key is never readable by others, not even for a moment."""
     if os.environ.get("TISGUARD_SECRET"):
         return os.environ["TISGUARD_SECRET"]
     path: Path = settings.data_dir / "secret.key"
-    if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        if path.stat().st_mode & 0o077:  # an older install wrote it with the default mode
+            path.chmod(0o600)
+    else:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    key = path.read_text().strip()
+    if not key:  # another process created the file and is writing it right now
+        time.sleep(0.1)
+        key = path.read_text().strip()
+    return key
 
 
-class Sessions:
-    def __init__(self, key: str):
-        self._s = URLSafeTimedSerializer(key, salt="tisguard-session")
+def set_session_cookie(request: Request, response: Response, token: str) -> None:
+    store: SessionStore = request.app.state.sessions
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=int(store.policy.absolute.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=bool(getattr(request.app.state, "https", False)),
+    )
 
-    def issue(self, user: dict) -> str:
-        return self._s.dumps({"uid": user["id"], "csrf": secrets.token_urlsafe(24)})
 
-    def read(self, token: str | None) -> dict | None:
-        if not token:
-            return None
-        try:
-            return self._s.loads(token, max_age=SESSION_MAX_AGE)
-        except (BadSignature, SignatureExpired):
-            return None
+def clear_session_cookie(request: Request, response: Response) -> None:
+    response.delete_cookie(
+        SESSION_COOKIE, httponly=True, samesite="lax", secure=bool(getattr(request.app.state, "https", False))
+    )
 
 
 class NotSignedIn(Exception):
@@ -52,13 +64,9 @@ class NotSignedIn(Exception):
 
 
 def current_user(request: Request) -> dict:
-    from tisguard.services.users import get_user
-
-    sess = request.app.state.sessions.read(request.cookies.get(SESSION_COOKIE))
-    user = get_user(request.app.state.db, sess["uid"]) if sess else None
+    user = request.app.state.sessions.read(request.cookies.get(SESSION_COOKIE))
     if user is None:
         raise NotSignedIn()
-    user["csrf"] = sess["csrf"]
     request.state.user = user
     return user
 
@@ -74,13 +82,17 @@ def require(role: str):
 
 
 async def check_csrf(request: Request, user: dict) -> None:
-    """Forms send `csrf`; JSON clients send the X-CSRF-Token header."""
+    """Forms send `csrf`; JSON clients send the X-CSRF-Token header. Compared as bytes: a token with non-ASCII
+    characters is simply wrong (403), never an error."""
     token = request.headers.get("x-csrf-token")
     if token is None and request.headers.get("content-type", "").startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data")
     ):
         token = (await request.form()).get("csrf")
-    if not token or not secrets.compare_digest(str(token), user["csrf"]):
+    if not isinstance(token, str) or not token:
+        raise HTTPException(403, detail={"field": "csrf", "message": "missing or wrong CSRF token"})
+    given = token.encode("utf-8", "surrogatepass")
+    if not secrets.compare_digest(given, user["csrf"].encode()):
         raise HTTPException(403, detail={"field": "csrf", "message": "missing or wrong CSRF token"})
 
 
