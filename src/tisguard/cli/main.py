@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from tisguard.cli import (
+    audit_cmd,
     catalogue_cmd,
     dataset_cmd,
     demo_cmd,
@@ -34,6 +35,7 @@ app.command()(web_cmd.serve)
 app.command("export-labels")(web_cmd.export_labels)
 app.add_typer(web_cmd.users_app, name="user")
 app.add_typer(web_cmd.platforms_app, name="platform")
+app.add_typer(audit_cmd.app, name="audit")
 
 if __name__ == "__main__":
     app()

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 
 metadata = MetaData()
@@ -97,6 +98,7 @@ listings = Table(
     Column("content_hash", String(64), nullable=False),
     Column("first_seen", DateTime(timezone=True), nullable=False),
     Column("last_seen", DateTime(timezone=True), nullable=False),
+    Column("ingest_run", Integer),  # the ingest run that last wrote it (a 2nd record in one run is a duplicate)
     UniqueConstraint("platform", "listing_id", name="uq_listing"),
 )
 Index("ix_listings_seller", listings.c.seller_pk)
@@ -192,6 +194,11 @@ audit_log = Table(
     Column("action", String(60), nullable=False),
     Column("subject", String(200)),
     Column("detail", JSON),
+    # hash chain (migration 0003): row_hash = sha256(prev_hash + the row's content), see services/audit.py
+    Column("seq", BigInteger),
+    Column("prev_hash", String(64)),
+    Column("row_hash", String(64)),
+    Index("uq_audit_log_seq", "seq", unique=True),
 )
 
 decisions = Table(
@@ -207,6 +214,7 @@ decisions = Table(
     Column("by_user", String(80), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
 )
+Index("ix_decisions_listing", decisions.c.listing_pk, decisions.c.id)
 
 evidence_packages = Table(
     "evidence_packages",
@@ -245,7 +253,16 @@ notice_items = Table(
     Column("action", String(20)),  # removed | refused | seller_notified
     Column("action_reason", Text),
     Column("action_at", DateTime(timezone=True)),
+    Column("is_open", Boolean, nullable=False, default=False, server_default=false()),  # while its notice is open
     UniqueConstraint("notice_pk", "listing_pk", name="uq_notice_item"),
+    # a listing is in at most one open notice (migration 0003)
+    Index(
+        "uq_open_notice_item",
+        "listing_pk",
+        unique=True,
+        sqlite_where=text("is_open"),
+        postgresql_where=text("is_open"),
+    ),
 )
 
 cases = Table(
@@ -363,4 +380,32 @@ signin_throttle = Table(
     Column("failures", Integer, nullable=False),
     Column("last_failure_at", DateTime(timezone=True), nullable=False),
     Column("locked_until", DateTime(timezone=True)),
+)
+
+# --- tamper-evident audit chain and the durable webhook outbox (migration 0003) ---
+audit_head = Table(
+    "audit_head",
+    metadata,
+    Column("id", Integer, primary_key=True),  # always 1: appenders lock this row, so the chain never forks
+    Column("seq", BigInteger, nullable=False),
+    Column("last_hash", String(64), nullable=False),
+)
+
+webhook_outbox = Table(
+    "webhook_outbox",
+    metadata,
+    PK(),
+    Column("platform", String(40), nullable=False),
+    Column("notice_pk", Integer, ForeignKey("notices.id"), nullable=False),
+    Column("event", String(40), nullable=False),  # notice.sent | notice.reopened
+    Column("body", Text, nullable=False),  # the exact bytes signed and sent (UTF-8 JSON)
+    Column("status", String(12), nullable=False),  # pending | delivered | failed
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+    Column("lease_until", DateTime(timezone=True)),  # a sender holds the row until then
+    Column("last_status_code", Integer),
+    Column("last_error", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("delivered_at", DateTime(timezone=True)),
+    Index("ix_webhook_outbox_due", "status", "next_attempt_at"),
 )
