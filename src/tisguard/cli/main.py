@@ -15,6 +15,7 @@ from tisguard.cli import (
     scan_cmd,
     train_cmd,
     web_cmd,
+    webhooks_cmd,
 )
 
 app = typer.Typer(
@@ -36,6 +37,7 @@ app.command("export-labels")(web_cmd.export_labels)
 app.add_typer(web_cmd.users_app, name="user")
 app.add_typer(web_cmd.platforms_app, name="platform")
 app.add_typer(audit_cmd.app, name="audit")
+app.add_typer(webhooks_cmd.app, name="webhooks")
 
 if __name__ == "__main__":
     app()
