@@ -1,4 +1,9 @@
-"""Officer decisions: confirm (freezes evidence), dismiss, ask for more information; all audited."""
+"""Officer decisions: confirm (freezes evidence), dismiss, ask for more information; all audited.
+
+The latest confirm/dismiss governs a listing (review.latest_final_decisions): notices take only listings
+whose governing decision is a confirmation, and a dismissed listing whose content changes comes back to
+the queue with the dismissal shown. A listing in a notice already sent cannot be dismissed: the platform
+has been told to act, so the notice is closed (or reopened) first."""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from tisguard.config import Settings
 from tisguard.services import audit
 from tisguard.services.errors import FieldError
 from tisguard.services.evidence_package import build_package
+from tisguard.services.notices import open_notice_of
 from tisguard.services.review import listing_detail
 from tisguard.store.tables import assessments, decisions, evidence_packages
 
@@ -58,6 +64,13 @@ def decide(
     detail = listing_detail(db, listing_pk)
     if detail is None:
         raise LookupError(listing_pk)
+    if kind == "dismiss":
+        with db.connect() as conn:
+            sent = open_notice_of(conn, listing_pk)
+        if sent is not None and sent.state != "draft":
+            raise DecisionError(
+                "decision", f"listing is in notice {sent.id} ({sent.state}); it cannot be dismissed while that is open"
+            )
     now = datetime.now(UTC)
     package = None
     if kind == "confirm":
@@ -115,7 +128,7 @@ def latest_evidence(db: Engine, listing_pk: int):
 
 def export_labels(db: Engine):
     """Confirmed and dismissed listings as labelled records in the spec's format (for retraining)."""
-    from tisguard.scan.store_scan import listing_query, stored_listing
+    from tisguard.store.listings import listing_query, stored_listing
     from tisguard.store.tables import listings
 
     with db.connect() as conn:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import Engine, and_, exists, func, select
+from sqlalchemy import Engine, and_, func, or_, select
 
 from tisguard.services.errors import FieldError
 from tisguard.services.thai import BANGKOK
@@ -46,13 +46,42 @@ class QueueFilter:
                 raise FieldError("since", "must be a calendar date, YYYY-MM-DD") from None
 
 
-def _undecided():
-    return ~exists().where(decisions.c.listing_pk == listings.c.id, decisions.c.decision.in_(FINAL))
+def latest_final_decisions():
+    """Each listing's latest confirm/dismiss decision, the one that governs (listing_pk, decision_id).
+    `more_info` asks a question and changes nothing."""
+    return (
+        select(decisions.c.listing_pk, func.max(decisions.c.id).label("decision_id"))
+        .where(decisions.c.decision.in_(FINAL))
+        .group_by(decisions.c.listing_pk)
+        .subquery("latest_final")
+    )
+
+
+def governing_decisions(conn, listing_pks) -> dict[int, str]:
+    """listing pk -> its governing decision ('confirm' | 'dismiss'); undecided listings are absent."""
+    lf = latest_final_decisions()
+    rows = conn.execute(
+        select(lf.c.listing_pk, decisions.c.decision)
+        .join(decisions, decisions.c.id == lf.c.decision_id)
+        .where(lf.c.listing_pk.in_(list(listing_pks)))
+    ).all()
+    return {r.listing_pk: r.decision for r in rows}
 
 
 def queue(db: Engine, f: QueueFilter, platform_scope: str | None = None) -> dict:
-    """Flagged listings without a final decision, highest priority (risk × reach) first."""
-    conds = [assessments.c.is_latest.is_(True), assessments.c.verdict.in_(FLAGGED), _undecided()]
+    """Flagged listings to decide, highest priority (risk × reach) first: those never decided, and those
+    dismissed whose content has changed since (shown with the earlier decision)."""
+    lf = latest_final_decisions()
+    gov = decisions.alias("governing")
+    decided_on = assessments.alias("decided_on")
+    to_decide = or_(
+        lf.c.decision_id.is_(None),
+        and_(
+            gov.c.decision == "dismiss",
+            or_(decided_on.c.content_hash.is_(None), decided_on.c.content_hash != assessments.c.content_hash),
+        ),
+    )
+    conds = [assessments.c.is_latest.is_(True), assessments.c.verdict.in_(FLAGGED), to_decide]
     if f.verdict:
         conds.append(assessments.c.verdict == f.verdict)
     if f.platform or platform_scope:
@@ -80,11 +109,17 @@ def queue(db: Engine, f: QueueFilter, platform_scope: str | None = None) -> dict
             assessments.c.risk,
             assessments.c.priority,
             assessments.c.reasons,
+            gov.c.decision.label("prev_decision"),
+            gov.c.by_user.label("prev_by"),
+            gov.c.at.label("prev_at"),
+            gov.c.reason.label("prev_reason"),
         )
         .select_from(
-            listings.join(assessments, assessments.c.listing_pk == listings.c.id).join(
-                sellers, sellers.c.id == listings.c.seller_pk
-            )
+            listings.join(assessments, assessments.c.listing_pk == listings.c.id)
+            .join(sellers, sellers.c.id == listings.c.seller_pk)
+            .outerjoin(lf, lf.c.listing_pk == listings.c.id)
+            .outerjoin(gov, gov.c.id == lf.c.decision_id)
+            .outerjoin(decided_on, decided_on.c.id == gov.c.assessment_pk)
         )
         .where(and_(*conds))
     )
@@ -113,6 +148,9 @@ def queue(db: Engine, f: QueueFilter, platform_scope: str | None = None) -> dict
             "priority": round(r.priority, 4),
             "reasons_th": [x["th"] for x in r.reasons],
             "reasons_en": [x["en"] for x in r.reasons],
+            "previous_decision": None
+            if r.prev_decision is None
+            else {"decision": r.prev_decision, "by": r.prev_by, "at": r.prev_at, "reason": r.prev_reason},
         }
         for r in rows
     ]
