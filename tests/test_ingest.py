@@ -130,7 +130,7 @@ def test_reingest_updates_and_keeps_snapshots(tmp_path, db):
     first = cli_json("ingest", path)
     again = cli_json("ingest", path)
     assert (first["stored"], first["updated"]) == (3, 0)
-    assert (again["stored"], again["updated"], again["unchanged"]) == (0, 3, 3)
+    assert (again["stored"], again["updated"], again["unchanged"]) == (0, 0, 3)
     changed = [dict(GOOD[0], title="ปลั๊กไฟ ราคาใหม่", price=79)]
     s = cli_json("ingest", write_jsonl(tmp_path / "b.jsonl", changed))
     assert (s["stored"], s["updated"], s["unchanged"]) == (0, 1, 0)

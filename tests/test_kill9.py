@@ -53,7 +53,7 @@ def test_kill_during_ingest_then_rerun(tmp_path, db):
     )
     assert rerun.returncode == 0, rerun.stderr
     summary = json.loads(rerun.stdout.strip().splitlines()[-1])
-    assert summary["stored"] + summary["updated"] == N
+    assert summary["stored"] + summary["updated"] + summary["unchanged"] == N
     with db.connect() as c:
         assert c.execute(select(func.count()).select_from(listings)).scalar_one() == N
         assert c.execute(select(func.count(func.distinct(listings.c.listing_id)))).scalar_one() == N

@@ -29,8 +29,8 @@ def ingest(
         fail(str(e))
     s = summary.as_dict()
     typer.echo(
-        f"read {s['read']}, stored {s['stored']}, updated {s['updated']} ({s['unchanged']} unchanged), "
-        f"rejected {s['rejected']} in {s['seconds']} s",
+        f"read {s['read']}, stored {s['stored']}, updated {s['updated']}, unchanged {s['unchanged']}, "
+        f"duplicates {s['duplicates']}, rejected {s['rejected']} in {s['seconds']} s",
         err=json_out,
     )
     for e in s["errors_sample"][:10]:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from tisguard.ingest.limits import MAX_CSV_FIELD_CHARS
 from tisguard.spec.listing import RecordError
 
 MAX_LINE_BYTES = 64 * 1024 * 1024
@@ -83,12 +83,18 @@ def iter_jsonl(fh: io.BufferedIOBase) -> Iterator[Raw]:
         yield line_no, obj
 
 
+class CellError(ValueError):
+    """A CSV cell that cannot be read at all (the record is rejected naming the column)."""
+
+
 def _convert(col: str, value: str) -> Any:
     """CSV cells are text: turn the typed columns into values; leave bad ones for validation to name."""
     if col in JSON_COLUMNS and value[:1] in "[{":
         try:
-            return json.loads(value)
-        except json.JSONDecodeError:
+            return orjson.loads(value)  # bounded nesting (1,024), unlike a recursive parser
+        except orjson.JSONDecodeError as e:
+            if "depth" in str(e) or "recursion" in str(e):
+                raise CellError(f"JSON nested too deeply ({e})") from None
             return value
     try:
         if col in INT_COLUMNS:
@@ -124,24 +130,55 @@ def flat_to_nested(flat: dict[str, Any]) -> dict[str, Any]:
 
 
 def read_csv(path: Path) -> Iterator[Raw]:
+    """CSV with a header row. A cell longer than MAX_CSV_FIELD_CHARS, a JSON cell nested too deeply or a
+    row the csv module cannot parse is a rejected record; the file goes on."""
+    if csv.field_size_limit() < MAX_LINE_BYTES:  # parse long cells, then reject them by our own limit
+        csv.field_size_limit(MAX_LINE_BYTES)
     with path.open("r", encoding="utf-8", errors="surrogateescape", newline="") as fh:
         reader = csv.reader(fh)
         try:
             header = [h.strip().lstrip("\ufeff") for h in next(reader)]
         except StopIteration:
             return
+        except csv.Error as e:
+            yield 0, RecordError(0, "(header)", f"unreadable CSV header: {e}")
+            return
         norm_header = [h.replace("seller_", "seller.", 1) if h.startswith("seller_") else h for h in header]
-        for rec_no, row in enumerate(reader, start=1):
+        rec_no = 0
+        while True:
+            rec_no += 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as e:
+                yield rec_no, RecordError(rec_no, "(record)", f"unreadable CSV row near line {reader.line_num}: {e}")
+                continue
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
             if len(row) != len(header):
                 yield rec_no, RecordError(rec_no, "(record)", f"row has {len(row)} columns, header has {len(header)}")
                 continue
+            long = next((h for h, v in zip(header, row) if len(v) > MAX_CSV_FIELD_CHARS), None)
+            if long:
+                n = len(row[header.index(long)])
+                yield (
+                    rec_no,
+                    RecordError(rec_no, long, f"{n:,} characters; a field may have at most {MAX_CSV_FIELD_CHARS:,}"),
+                )
+                continue
             bad = next((h for h, v in zip(header, row) if any(0xDC80 <= ord(c) <= 0xDCFF for c in v)), None)
             if bad:
                 yield rec_no, RecordError(rec_no, bad, "invalid UTF-8 bytes in this field")
                 continue
-            yield rec_no, flat_to_nested({h: _convert(h, v.strip()) for h, v in zip(norm_header, row)})
+            values, cell_error = {}, None
+            for h, nh, v in zip(header, norm_header, row):
+                try:
+                    values[nh] = _convert(nh, v.strip())
+                except CellError as e:
+                    cell_error = RecordError(rec_no, h, str(e))
+                    break
+            yield rec_no, cell_error or flat_to_nested(values)
 
 
 def read_parquet(path: Path, batch_size: int = 4096) -> Iterator[Raw]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from tisguard.ingest.limits import shallow
 from tisguard.spec.listing import RecordError
 from tisguard.store.dml import insert_ignore
 from tisguard.store.tables import rejects
@@ -34,8 +35,8 @@ class RejectSink:
 
     def add(self, errors: list[RecordError], raw: object = None) -> None:
         excerpt = None
-        if raw is not None:
-            excerpt = json.dumps(raw, ensure_ascii=False, default=str)[:EXCERPT_CHARS]
+        if raw is not None:  # cut deep: the record may be rejected precisely for its nesting
+            excerpt = json.dumps(shallow(raw), ensure_ascii=False, default=str)[:EXCERPT_CHARS]
         now = datetime.now(UTC)
         for e in errors:
             self.records.add(e.record_no)
