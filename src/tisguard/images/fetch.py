@@ -77,7 +77,7 @@ def load_local(path: Path) -> LoadedImage:
     return _decode(path.read_bytes(), path.name)
 
 
-def load_url(url: str, *, deadline_s: float = DEADLINE_S) -> LoadedImage:
+def load_url(url: str, *, deadline_s: float | None = None) -> LoadedImage:
     """Download an image from an outsider's URL through the SSRF guard (see netguard).
 
     Content problems (not an image, too big, HTTP status) are named; every network-level failure,
@@ -86,7 +86,7 @@ def load_url(url: str, *, deadline_s: float = DEADLINE_S) -> LoadedImage:
     label = url[:80]
     if not url.startswith(("http://", "https://")):
         raise ImageRejected(f"{label}: only http(s) URLs are fetched")
-    deadline = time.monotonic() + deadline_s
+    deadline = time.monotonic() + (DEADLINE_S if deadline_s is None else deadline_s)
     try:
         data = _download(_parse(url), deadline, netguard.allowed_hosts())
     except _NotFetched as e:
