@@ -9,9 +9,18 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select, update
 
+from tisguard.catalogue.licence_stats import (
+    MANDATORY,
+    LicenceStats,
+    attribution_for,
+    is_stats_file,
+    keep_imported_copy,
+    packaged_stats_path,
+    read_licence_stats_csv,
+)
 from tisguard.catalogue.model import Catalogue, Standard
-from tisguard.tisno import canonical_tis
 from tisguard.store.tables import standards
+from tisguard.tisno import canonical_tis
 
 REQUIRED = ("tis_number", "year_be", "name_th", "source")
 
@@ -92,10 +101,52 @@ def read_catalogue_csv(path: Path, dates_path: Path | None = None) -> tuple[list
     return rows, errors
 
 
-def upsert_standards(engine: Engine, rows: list[dict]) -> dict:
-    """Insert new editions, update known ones; then mark older editions of a number superseded."""
+def stats_catalogue_rows(stats: list[LicenceStats]) -> list[dict]:
+    """The mandatory rows of TISI's licence statistics, shaped for the standards table."""
+    out = []
+    for s in stats:
+        if s.mandatory:
+            evidence = f"mandatory (ประเภทมาตรฐาน {MANDATORY}) in TISI licence statistics; ลำดับ {s.row_no}"
+            row, _ = standard_row(
+                s.tis_number, s.year_be, s.name_th, s.name_en, s.source, {"evidence_of_status": evidence}
+            )
+            out.append(row)
+    return out
+
+
+def import_catalogue_file(
+    engine: Engine, path: Path, source: str | None = None, data_dir: Path | None = None
+) -> tuple[dict, list[dict]]:
+    """Import a catalogue CSV, or TISI's licence statistics (told apart by the header).
+
+    From the statistics only mandatory standards are added, and only editions the store lacks: the
+    editions already there keep their own source and names. With `data_dir`, the statistics are kept
+    there so the pages show their counts."""
+    if not is_stats_file(path):
+        rows, errors = read_catalogue_csv(path)
+        return upsert_standards(engine, rows), errors
+    attribution = source or attribution_for(path)
+    stats, errors = read_licence_stats_csv(path, attribution)
+    result = upsert_standards(engine, stats_catalogue_rows(stats), keep_existing=True)
+    result["general_skipped"] = sum(not s.mandatory for s in stats)
+    if data_dir is not None and stats and attribution:
+        keep_imported_copy(path, data_dir, attribution)
+    return result, errors
+
+
+def import_packaged(engine: Engine) -> tuple[dict, list[dict]]:
+    """The packaged catalogue, then the mandatory standards of the packaged licence statistics."""
+    first, errors = import_catalogue_file(engine, packaged_catalogue_path())
+    second, more = import_catalogue_file(engine, packaged_stats_path())
+    total = {k: first.get(k, 0) + second.get(k, 0) for k in ("added", "updated", "kept")}
+    return {**total, "general_skipped": second["general_skipped"]}, errors + more
+
+
+def upsert_standards(engine: Engine, rows: list[dict], keep_existing: bool = False) -> dict:
+    """Insert new editions, update known ones (or, with keep_existing, leave them as they are); then
+    mark older editions of a number superseded."""
     now = datetime.now(UTC)
-    added = updated = 0
+    added = updated = kept = 0
     with engine.begin() as conn:
         existing = {
             (r.tis_number, r.year_be): r.id
@@ -103,14 +154,17 @@ def upsert_standards(engine: Engine, rows: list[dict]) -> dict:
         }
         for row in rows:
             key = (row["tis_number"], row["year_be"])
-            if key in existing:
+            if key in existing and keep_existing:
+                kept += 1
+            elif key in existing:
                 conn.execute(update(standards).where(standards.c.id == existing[key]).values(**row, updated_at=now))
                 updated += 1
             else:
                 conn.execute(standards.insert().values(**row, status="active", updated_at=now))
+                existing[key] = -1
                 added += 1
         _mark_superseded(conn)
-    return {"added": added, "updated": updated}
+    return {"added": added, "updated": updated, "kept": kept}
 
 
 def _mark_superseded(conn) -> None:
@@ -164,15 +218,22 @@ def ensure_catalogue(engine: Engine) -> Catalogue:
     """The store's catalogue; on an empty store, import the packaged copy first."""
     cat = load_catalogue(engine)
     if not cat.editions:
-        rows, _ = read_catalogue_csv(packaged_catalogue_path())
-        upsert_standards(engine, rows)
+        import_packaged(engine)
         cat = load_catalogue(engine)
     return cat
 
 
 def catalogue_from_csv(path: Path | None = None) -> Catalogue:
-    """A catalogue straight from a CSV, for store-less scans."""
-    rows, _ = read_catalogue_csv(path or packaged_catalogue_path())
+    """A catalogue straight from a CSV (by default the packaged catalogue and the mandatory standards of
+    the packaged licence statistics), for store-less scans."""
+    if path is not None and is_stats_file(path):
+        rows = stats_catalogue_rows(read_licence_stats_csv(path)[0])
+    else:
+        rows, _ = read_catalogue_csv(path or packaged_catalogue_path())
+    if path is None:
+        have = {(r["tis_number"], r["year_be"]) for r in rows}
+        extra = stats_catalogue_rows(read_licence_stats_csv(packaged_stats_path())[0])
+        rows += [r for r in extra if (r["tis_number"], r["year_be"]) not in have]
     newest: dict[str, int] = {}
     for r in rows:
         newest[r["tis_number"]] = max(newest.get(r["tis_number"], 0), r["year_be"])

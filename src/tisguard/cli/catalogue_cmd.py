@@ -12,35 +12,61 @@ app = typer.Typer(help="The mandatory-standards catalogue (administrators)")
 
 @app.command("import")
 def import_(
-    file: Annotated[Optional[Path], typer.Argument(help="catalogue CSV (default: the packaged copy)")] = None,
+    file: Annotated[
+        Optional[Path],
+        typer.Argument(help="catalogue CSV, or TISI's licence statistics CSV (default: both packaged copies)"),
+    ] = None,
+    source: Annotated[
+        Optional[str],
+        typer.Option(help="attribution of a licence-statistics file not named tisi_licence_stats_YYYY_MM.csv"),
+    ] = None,
     data: DataOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Import tisi_mandatory_standards.csv (and its _effective_dates companion)."""
-    from tisguard.catalogue.store import packaged_catalogue_path, read_catalogue_csv, upsert_standards
+    """Import tisi_mandatory_standards.csv (and its _effective_dates companion), or TISI's licence
+    statistics: their mandatory standards join the catalogue (editions already there keep their source)
+    and their licence counts are shown next to each standard."""
+    from tisguard.catalogue.store import import_catalogue_file, import_packaged
 
-    path = file or packaged_catalogue_path()
-    if not path.exists():
-        fail(f"{path}: no such file")
-    rows, errors = read_catalogue_csv(path)
-    report_import("standards", upsert_standards(engine_for(settings_for(data)), rows), errors, json_out)
+    settings = settings_for(data)
+    if file is None:
+        result, errors = import_packaged(engine_for(settings))
+    elif not file.exists():
+        fail(f"{file}: no such file")
+    else:
+        result, errors = import_catalogue_file(engine_for(settings), file, source, settings.data_dir)
+    report_import("standards", result, errors, json_out)
 
 
 @app.command("list")
 def list_(data: DataOpt = None, json_out: JsonOpt = False) -> None:
     """List the standards in the store."""
+    from tisguard.catalogue.licence_stats import licence_stats
     from tisguard.catalogue.store import ensure_catalogue
 
-    cat = ensure_catalogue(engine_for(settings_for(data)))
-    rows = [
-        {"tis_number": s.tis_number, "year_be": s.year_be, "status": s.status, "name_th": s.name_th}
-        for s in cat.editions
-    ]
+    settings = settings_for(data)
+    cat = ensure_catalogue(engine_for(settings))
+    stats = licence_stats(settings.data_dir)
+    rows = []
+    for s in cat.editions:
+        st = stats.edition(s.tis_number, s.year_be)
+        rows.append(
+            {
+                "tis_number": s.tis_number,
+                "year_be": s.year_be,
+                "status": s.status,
+                "name_th": s.name_th,
+                "source": s.source,
+                "total_licences": st.total_licences if st else None,
+            }
+        )
     if json_out:
-        emit_json({"standards": rows})
+        emit_json({"standards": rows, "licence_counts_source": stats.attribution})
         return
     for r in sorted(rows, key=lambda r: (int(r["tis_number"].split()[0]), r["tis_number"], r["year_be"])):
-        typer.echo(f"มอก. {r['tis_number']}-{r['year_be']}\t{r['status']}\t{r['name_th']}")
+        lic = "-" if r["total_licences"] is None else r["total_licences"]
+        typer.echo(f"มอก. {r['tis_number']}-{r['year_be']}\t{r['status']}\t{lic}\t{r['name_th']}")
+    typer.echo(f"licences: {stats.attribution}")
 
 
 @app.command("add")

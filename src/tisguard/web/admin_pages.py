@@ -8,6 +8,7 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
+from tisguard.catalogue.licence_stats import licence_stats
 from tisguard.catalogue.store import load_catalogue, set_status, standard_row, upsert_standards
 from tisguard.registry.store import import_registry, read_registry_csv
 from tisguard.services import audit
@@ -20,7 +21,8 @@ router = APIRouter(prefix="/admin", include_in_schema=False)
 def _page(request: Request, **ctx):
     cat = load_catalogue(request.app.state.db)
     eds = sorted(cat.editions, key=lambda s: (int(s.tis_number.split()[0]), s.tis_number, s.year_be))
-    return render(request, "admin.html", editions=eds, **ctx)
+    stats = licence_stats(request.app.state.settings.data_dir)
+    return render(request, "admin.html", editions=eds, stats=stats, **ctx)
 
 
 def _changed(request: Request, user: dict, action: str, subject: str | None, detail: dict | None = None) -> None:
