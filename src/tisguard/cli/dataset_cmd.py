@@ -42,3 +42,23 @@ def images(
 
     rows = [r for r in read_registry_csv(registry)[0] if r["status"] == "active"] if registry.exists() else None
     typer.echo(make_image_set(out, n=n, seed=seed, registry=rows))
+
+
+@app.command("photos")
+def photos(
+    out: Annotated[Path, typer.Argument(help="output folder")],
+    n: Annotated[int, typer.Option(help="photos")] = 80,
+    seed: Annotated[int, typer.Option()] = 2911,
+    registry: Annotated[Path, typer.Option(help="registry CSV whose licences the labels show")] = Path(
+        "datasets/dev/registry.csv"
+    ),
+) -> None:
+    """Write the second, independent label set (product photos, other fonts and layouts) and its manifest."""
+    from tisguard.catalogue.store import catalogue_from_csv
+    from tisguard.images.photoset import make_photo_set
+    from tisguard.registry.store import read_registry_csv
+
+    if not registry.exists():
+        raise typer.BadParameter(f"{registry}: no such registry file", param_hint="--registry")
+    rows = [r for r in read_registry_csv(registry)[0] if r["status"] == "active"]
+    typer.echo(make_photo_set(out, rows, catalogue_from_csv(), n=n, seed=seed))
