@@ -164,8 +164,9 @@ BRAND_FIT_ROWS = [
     # (listing brand, seller name, title extra, expected)
     ("{brand}", None, "", "fit"),
     ("{brand_lower}", None, "", "fit"),
-    ("", None, "", "unknown"),
-    ("ไม่มียี่ห้อ", None, "", "unknown"),
+    ("", None, "", "mismatch"),  # unbranded, showing a licence of a licensee with registered brands
+    ("ไม่มียี่ห้อ", None, "", "mismatch"),
+    ("", "{licensee_en}", "", "fit"),  # unbranded, but sold by the licensee itself
     ("", None, " {brand}", "fit"),  # registered brand named in the title
     ("SomethingElse", "{licensee_en}", "", "fit"),  # the seller is the licensee (legal form stripped)
     ("SomethingElse", "ร้านอื่น", "", "mismatch"),

@@ -61,6 +61,10 @@ LICENCE_ROWS = [
     ("วันที่ 12-3/2566", []),  # a date is not a licence
     ("ขนาด 1234-5/2432", []),  # no type letter and no keyword
     ("ท1234-5/243200", []),  # TIS part runs into a longer number
+    ("ใบอนุญาต ท1588-22/685(1)", ["ท1588-22/685(1)"]),  # multi-part standards, however the part is written
+    ("ท4172-15/60335 (2-7)", ["ท4172-15/60335(2-7)"]),
+    ("น2001-3/11(3)", ["น2001-3/11(3)"]),
+    ("ใบอนุญาต ท1234-5/2432 (2 ชิ้น)", ["ท1234-5/2432"]),  # a bracket that is not a part
 ]
 
 
@@ -68,6 +72,14 @@ LICENCE_ROWS = [
 def test_licence_number(reference, text, expected):
     found = LicenceNumberDetector().detect(ctx_for(reference, description=text))
     assert [e.value["licence_no"] for e in found] == expected
+
+
+@pytest.mark.parametrize(
+    "text,tis", [("ท1588-22/685(1)", "685 เล่ม 1"), ("ท4172-15/60335(2-7)", "60335 เล่ม 2(7)"), ("น2001-3/11", "11")]
+)
+def test_licence_number_names_its_standard(reference, text, tis):
+    (found,) = LicenceNumberDetector().detect(ctx_for(reference, description=text))
+    assert found.value["tis"] == tis
 
 
 def test_licence_number_in_attributes(reference):
@@ -82,6 +94,8 @@ VAGUE_ROWS = [
     ("TIS certified", "vague_claim"),
     ("ไม่มี มอก. นะคะ", "no_tis_admitted"),
     ("สินค้านำเข้า ไม่มีมอก", "no_tis_admitted"),
+    ("ไม่ได้มาตรฐาน มอก.", "no_tis_admitted"),
+    ("no tissue box included", None),  # 'no tis' inside a word is not an admission
     ("ขนาดมาตรฐาน", None),
     ("ราคามาตรฐาน", None),
 ]

@@ -61,6 +61,11 @@ def canonical_part(part: str | None) -> str | None:
 
 
 # ---- licence numbers ----------------------------------------------------------------------------------
+# A licence number is `<type><running>-<sub>/<standard>`. For a multi-part standard sellers (and TISI's own
+# documents) write the part in several ways: `/685 เล่ม 1`, `/685(1)`, `/60335(2-7)`, `/60335 เล่ม 2(7)`,
+# or leave it out (`/685`). The comparison key spells the part one way; `licence_base_key` leaves the
+# type letter and the part out, so a registry can find the licence whatever the suffix says (its own
+# `tis_number` is authoritative for which standard the licence is for).
 _LIC_TRANS = str.maketrans(
     {
         **{c: str(i) for i, c in enumerate(THAI_DIGITS)},
@@ -69,24 +74,54 @@ _LIC_TRANS = str.maketrans(
         "‐": "-",
         "−": "-",
         "／": "/",
-        "(": None,
-        ")": None,
-        "[": None,
-        "]": None,
+        "[": "(",
+        "]": ")",
+        "（": "(",
+        "）": ")",
     }
 )
 _LIC_SPACE = re.compile(r"[\s\u200b\u200c\u200d\ufeff.]+")
-_LIC_SHAPE = re.compile(r"^(นค|ท|น|ส)?(\d{1,7})-(\d{1,5})/(\d{1,5}(?:เล่ม\d{1,2}(?:\(\d{1,3}\))?)?)$")
+# On the compacted text (no spaces or dots, upper case). Anchored, no nested repeats: cannot backtrack badly.
+_LIC_SHAPE = re.compile(
+    r"^\(?(นค|ท|น|ส)?\)?(\d{1,7})-(\d{1,5})/(\d{1,5})"
+    r"(?:(?:เล่ม|PART|PT)(\d{1,3})(?:\((\d{1,3})\))?"  # 685เล่ม1, 60335เล่ม2(7)
+    r"|\((\d{1,3})(?:-(\d{1,3})|\)\((\d{1,3}))?\))?$"  # 685(1), 60335(2-7), 60335(2)(7)
+)
 
 
-def licence_key(text: str) -> str:
-    """The comparison key of a licence number: digits Arabic, no spaces/brackets/dots, dashes unified."""
+def _compact(text: str) -> str:
     return _LIC_SPACE.sub("", str(text).translate(_LIC_TRANS)).upper()
 
 
 def licence_parts(text: str) -> dict | None:
-    """Split a licence number into type, running number, sub-number and TIS number, or None."""
-    m = _LIC_SHAPE.match(licence_key(text))
+    """Split a licence number into type, running number, sub-number and canonical TIS number, or None.
+    'ท1588-22/685(1)' and 'ท1588-22/685 เล่ม 1' both give tis '685 เล่ม 1'; '/60335(2-7)' gives '60335 เล่ม 2(7)'."""
+    m = _LIC_SHAPE.match(_compact(text))
     if not m:
         return None
-    return {"type": m.group(1), "running": m.group(2), "sub": m.group(3), "tis": m.group(4).replace("เล่ม", " เล่ม ")}
+    part = None
+    if m.group(5):
+        part = str(int(m.group(5))) + (f"({int(m.group(6))})" if m.group(6) else "")
+    elif m.group(7):
+        sub = m.group(8) or m.group(9)
+        part = str(int(m.group(7))) + (f"({int(sub)})" if sub else "")
+    return {"type": m.group(1), "running": m.group(2), "sub": m.group(3), "tis": tis_label(m.group(4), part)}
+
+
+def licence_key(text: str) -> str:
+    """The comparison key of a licence number: digits Arabic, no spaces or dots, dashes unified, the
+    standard's part spelt one way ('685(1)' ≡ '685 เล่ม 1'). Text that is not licence-shaped keeps the
+    older form (brackets dropped), so any string still has a key."""
+    p = licence_parts(text)
+    if p is None:
+        return _compact(text).replace("(", "").replace(")", "")
+    return f"{p['type'] or ''}{p['running']}-{p['sub']}/{p['tis'].replace(' ', '')}"
+
+
+def licence_base_key(text: str) -> str | None:
+    """The key without the type letter and the standard's part: `1588-22/685` for 'ท1588-22/685(1)',
+    'ท1588-22/685' and '1588-22/685 เล่ม 1'. None when the text is not licence-shaped."""
+    p = licence_parts(text)
+    if p is None:
+        return None
+    return f"{p['running']}-{p['sub']}/{parse_tis_number(p['tis']).number}"

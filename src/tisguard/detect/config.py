@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 DEFAULT_DETECTORS = [
     "standard_number",
@@ -21,6 +21,7 @@ DEFAULT_DETECTORS = [
     "category",
     "image_evidence",
     "licence_registry",
+    "brand_licence",
     "cross_border",
     "low_price",
     "seller_dbd",
@@ -46,10 +47,18 @@ class EngineConfig(BaseModel):
     detectors: list[str] = Field(default_factory=lambda: list(DEFAULT_DETECTORS), min_length=1)
     params: dict[str, dict[str, Any]] = Field(default_factory=dict)
     regulated_threshold: float = Field(0.5, gt=0, lt=1)
+    # a seller's own "ไม่มี มอก." counts when p(regulated) reaches this (see detect.scorer.decide)
+    admission_threshold: float = Field(0.15, gt=0, lt=1)
     weights: dict[str, float] = Field(default_factory=dict, description="overrides of scorer and signal weights")
 
     def weight(self, name: str, default: float) -> float:
         return self.weights.get(name, default)
+
+    @model_validator(mode="after")
+    def _admission_below_regulated(self) -> EngineConfig:
+        if self.admission_threshold > self.regulated_threshold:
+            raise ValueError("admission_threshold must not exceed regulated_threshold")
+        return self
 
 
 def _merge(base: dict, over: dict) -> dict:

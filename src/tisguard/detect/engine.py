@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from tisguard.detect.config import SCORER_WEIGHTS, ConfigError, EngineConfig
 from tisguard.detect.context import ListingContext, Reference
 from tisguard.detect.detectors.base import Detector, Signal
+from tisguard.detect.detectors.brand_licence import BrandLicenceDetector
 from tisguard.detect.detectors.category import CategoryDetector
 from tisguard.detect.detectors.context_signals import (
     CrossBorderDetector,
@@ -37,6 +38,7 @@ _BUILTIN: tuple[type[Detector], ...] = (
     VagueClaimDetector,
     CategoryDetector,
     LicenceVerifier,
+    BrandLicenceDetector,
     CrossBorderDetector,
     LowPriceDetector,
     UnregisteredSellerDetector,

@@ -40,13 +40,14 @@ class ScoringPlan:
     weights: dict[str, float]
     threshold: float
     by_group: dict[Group, tuple[str, ...]] = field(default_factory=dict)
+    admission_threshold: float = 0.15
 
     @classmethod
     def build(cls, declared: dict[str, Signal], config: EngineConfig) -> ScoringPlan:
         signals = {n: Signal(s.group, config.weight(n, s.weight), s.count_cap) for n, s in declared.items()}
         weights = {n: config.weight(n, w) for n, w in SCORER_WEIGHTS.items()}
         by_group = {g: tuple(n for n, s in signals.items() if s.group == g) for g in Group}
-        return cls(signals, weights, config.regulated_threshold, by_group)
+        return cls(signals, weights, config.regulated_threshold, by_group, config.admission_threshold)
 
 
 @dataclass(frozen=True)
@@ -70,10 +71,22 @@ def _logit(p: float) -> float:
 
 
 def decide(ctx: ListingContext, plan: ScoringPlan) -> Decision:
+    """The verdict and risk of one listing.
+
+    A product the model does not think regulated (p < `threshold`) is not_regulated, whatever claims or
+    numbers it shows, with one exception: the seller's own admission that it has no TIS certification
+    ('ไม่มี มอก.') counts when p(regulated) reaches `admission_threshold` (0.15 by default). Sellers
+    volunteer 'no TIS' about goods buyers expect to carry it, so the admission is itself evidence about
+    the product type; the rule is the same as taking it as a likelihood ratio of (1 - 0.15) / 0.15 ≈ 5.7
+    in favour of 'regulated' before applying the 0.5 threshold. An exhaust pipe the model half knows
+    (p = 0.3) with 'ไม่มี มอก.' is then non_compliant; a phone case (p ≈ 0) stays not_regulated, as the
+    remark is about a product no standard covers. Claims and stated numbers never lower the bar."""
     product = ctx.product or NOT_ASSESSED
     present = {e.signal: e for e in ctx.evidence}
     verdict, driver = Verdict.NON_COMPLIANT, ["no_tis_evidence"]
-    if product.p_regulated < plan.threshold:
+    uncertain = product.p_regulated < plan.threshold
+    admitted = bool(product.tis) and any(s in present for s in plan.by_group[Group.ADMISSION])
+    if uncertain and not (admitted and product.p_regulated >= plan.admission_threshold):
         verdict, driver = Verdict.NOT_REGULATED, ["not_regulated_product"]
     else:
         for g in DECIDING_ORDER:
@@ -83,25 +96,33 @@ def decide(ctx: ListingContext, plan: ScoringPlan) -> Decision:
                 break
     tis = product.tis if verdict != Verdict.NOT_REGULATED and product.tis else None
     waterfall = _waterfall(product, present, verdict, plan)
-    return Decision(
-        verdict,
-        tis,
-        waterfall[-1]["risk"],
-        waterfall,
-        driver,
-        _reasons(ctx, plan, verdict, driver),
-        _fixes(verdict, driver, tis),
-    )
+    reasons = _reasons(ctx, plan, verdict, driver, product if uncertain else None)
+    return Decision(verdict, tis, waterfall[-1]["risk"], waterfall, driver, reasons, _fixes(verdict, driver, tis))
 
 
-def _reasons(ctx: ListingContext, plan: ScoringPlan, verdict: Verdict, driver: list[str]) -> list[dict[str, str]]:
-    """The evidence that decided the verdict and the product type; then the context that raised the risk."""
-    product_signals = plan.by_group[Group.PRODUCT]
+def _uncertain_product_reason(product) -> dict[str, str]:
+    return {
+        "code": "admission_on_uncertain_product",
+        "th": f"ผู้ขายยอมรับว่าไม่มี มอก. และสินค้าอาจเข้าข่าย มอก. {product.tis} "
+        f"(ความน่าจะเป็น {product.p_regulated:.0%}: ระบบไม่แน่ใจประเภทสินค้า ควรตรวจสอบ)",
+        "en": f"the seller admits no TIS certification and the product may fall under TIS {product.tis} "
+        f"(p = {product.p_regulated:.2f}: the product type is uncertain; check it)",
+    }
+
+
+def _reasons(
+    ctx: ListingContext, plan: ScoringPlan, verdict: Verdict, driver: list[str], uncertain_product=None
+) -> list[dict[str, str]]:
+    """The evidence that decided the verdict and the product type; then the context that raised the risk.
+    A flag on a product the model is unsure of (an admission) says so instead of the model's 'not regulated'."""
+    product_signals = () if uncertain_product and verdict != Verdict.NOT_REGULATED else plan.by_group[Group.PRODUCT]
     out = [
         {"code": e.signal, "th": e.reason_th, "en": e.reason_en}
         for e in ctx.evidence
         if e.signal in driver or e.signal in product_signals
     ]
+    if uncertain_product and verdict != Verdict.NOT_REGULATED:
+        out.insert(0, _uncertain_product_reason(uncertain_product))
     if "no_tis_evidence" in driver:
         out.append(dict(NO_TIS_REASON))
     if verdict != Verdict.NOT_REGULATED:

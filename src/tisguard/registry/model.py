@@ -1,11 +1,16 @@
-"""An in-memory registry snapshot with lookups by licence number, licensee and brand."""
+"""An in-memory registry snapshot with lookups by licence number, licensee and brand.
+
+A licence number is looked up by its full key first, then by its base (running number, sub-number and
+standard number, see `tisno.licence_base_key`): sellers write the part of a multi-part standard in many
+ways or not at all, and the registry's own `tis_number` says which standard the licence is for.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from tisguard.tisno import licence_key
+from tisguard.tisno import licence_base_key, licence_key, licence_parts
 
 _LEGAL_FORMS = re.compile(
     r"บริษัท|บจก\.?|จำกัด|\(มหาชน\)|มหาชน|ห้างหุ้นส่วนสามัญ|ห้างหุ้นส่วน|หจก\.?|ร้าน|"
@@ -52,9 +57,14 @@ class Registry:
 
     def __post_init__(self) -> None:
         self._by_key = {licence_key(l.licence_no): l for l in self.licences}
+        self._by_base: dict[str, list[tuple[Licence, str | None]]] = {}
         self._by_brand: dict[str, list[Licence]] = {}
         self._by_licensee: dict[str, list[Licence]] = {}
         for l in self.licences:
+            parts = licence_parts(l.licence_no)
+            if parts is not None:
+                base = licence_base_key(l.licence_no)
+                self._by_base.setdefault(base, []).append((l, l.licence_type or parts["type"]))
             for b in l.brands:
                 self._by_brand.setdefault(b.lower(), []).append(l)
             self._by_licensee.setdefault(clean_company_name(l.licensee), []).append(l)
@@ -63,7 +73,32 @@ class Registry:
         return len(self.licences)
 
     def by_number(self, text: str) -> Licence | None:
-        return self._by_key.get(licence_key(text))
+        """The licence a number written in a listing refers to, or None.
+
+        Same key → that licence. Otherwise the same running number, sub-number and standard number
+        whatever the part suffix says ('/685', '/685(1)', '/685 เล่ม 1'), with the type letter when the
+        text has one: a licence whose standard is the one written is preferred; if the text leaves
+        several possible (two parts of one standard under one running number, which TISI does not
+        normally issue), the active one, then the lowest number, so the answer is deterministic."""
+        hit = self._by_key.get(licence_key(text))
+        if hit is not None:
+            return hit
+        parts = licence_parts(text)
+        if parts is None:
+            return None
+        found = self._by_base.get(licence_base_key(text), [])
+        if parts["type"]:
+            found = [(l, t) for l, t in found if t in (parts["type"], None)]
+        if not found:
+            return None
+        same_standard = [l for l, _ in found if l.tis_number == parts["tis"]]
+        pool = same_standard or [l for l, _ in found]
+        return min(pool, key=lambda l: (l.status != "active", l.licence_no))
+
+    def active_for_brand(self, brand: str, standards: set[str]) -> list[Licence]:
+        """Active licences whose registered brands include `brand` (case-insensitive), for any of `standards`."""
+        found = self._by_brand.get(brand.strip().lower(), ())
+        return [l for l in found if l.status == "active" and l.tis_number in standards]
 
     def by_brand(self, brand: str) -> list[Licence]:
         return list(self._by_brand.get(brand.strip().lower(), []))

@@ -9,34 +9,85 @@ from tisguard.detect.detectors.base import Detector, Group, Signal
 from tisguard.detect.evidence import Evidence
 from tisguard.registry.model import Licence, clean_company_name
 
-NO_BRAND = {"", "no brand", "nobrand", "ไม่มียี่ห้อ", "oem", "generic", "none", "-", "ไม่ระบุ"}
+NO_BRAND = {
+    "",
+    "no brand",
+    "nobrand",
+    "no-brand",
+    "no_brand",
+    "unbranded",
+    "ไม่มียี่ห้อ",
+    "ไม่มีแบรนด์",
+    "ไม่ระบุยี่ห้อ",
+    "oem",
+    "generic",
+    "none",
+    "n/a",
+    "-",
+    "ไม่ระบุ",
+    "อื่นๆ",
+    "other",
+    "others",
+}
 STATUS_TH = {"suspended": "ถูกพักใช้", "revoked": "ถูกเพิกถอน", "cancelled": "ถูกยกเลิก"}
+_LATIN = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def names_brand(text: str, brand: str) -> bool:
+    """Whether normalised `text` names `brand`; a Latin brand must stand as a whole word ('ON' is not in
+    'extension', 'LG' not in 'lgx'), a Thai one may touch other Thai letters (Thai has no spaces)."""
+    b = brand.strip().lower()
+    if not b:
+        return False
+    i = text.find(b)
+    while i >= 0:
+        j = i + len(b)
+        cut_before = b[0] in _LATIN and i > 0 and text[i - 1] in _LATIN
+        cut_after = b[-1] in _LATIN and j < len(text) and text[j] in _LATIN
+        if not cut_before and not cut_after:
+            return True
+        i = text.find(b, i + 1)
+    return False
+
+
+def is_unbranded(brand: str | None) -> bool:
+    return (brand or "").strip().lower() in NO_BRAND
 
 
 def brand_fit(ctx: ListingContext, lic: Licence) -> tuple[str, str]:
-    """('fit' | 'mismatch' | 'unknown', why). Unknown when the listing names no brand at all."""
+    """('fit' | 'mismatch' | 'unknown', why).
+
+    Fit: a registered brand of the licence is named in the title or is the listing's brand, or the
+    listing's brand or seller is the licensee. A listing that names no brand, showing the licence of a
+    licensee with registered brands, is a mismatch: a licence covers the licensee's own goods, and an
+    unbranded import carrying a known brand's number is the commonest borrowed licence. Unknown only
+    when neither side says anything (no brand on the listing, none registered for the licence)."""
     l = ctx.listing
     title = ctx.norm("title").text
     for b in lic.brands:
-        if b.lower() in title:
+        if names_brand(title, b):
             return "fit", f"brand '{b}' in title"
     brand = (l.brand or "").strip()
-    if brand.lower() in NO_BRAND:
-        return "unknown", "listing names no brand"
-    for b in lic.brands:
-        if fuzz.ratio(brand.lower(), b.lower()) >= 88:
-            return "fit", f"brand '{brand}' ≈ registered '{b}'"
+    unbranded = is_unbranded(brand)
+    if not unbranded:
+        for b in lic.brands:
+            if fuzz.ratio(brand.lower(), b.lower()) >= 88:
+                return "fit", f"brand '{brand}' ≈ registered '{b}'"
     cleaned = clean_company_name(lic.licensee)
-    for name in (brand, l.seller.name or ""):
+    for name in ("" if unbranded else brand, l.seller.name or ""):
         if name and fuzz.ratio(clean_company_name(name), cleaned) >= 85:
             return "fit", f"'{name}' ≈ licensee '{lic.licensee}'"
     if l.seller.juristic_id and l.seller.juristic_id == lic.licensee_juristic_id:
         return "fit", "seller's juristic id is the licensee's"
+    if unbranded:
+        if lic.brands:
+            return "mismatch", f"the listing names no brand; the licence is for {list(lic.brands)} of {lic.licensee}"
+        return "unknown", "listing names no brand and the registry records none for the licence"
     return "mismatch", f"brand '{brand}' is not among {list(lic.brands)} of {lic.licensee}"
 
 
 class LicenceVerifier(Detector):
-    name, version = "licence_registry", "1.1"
+    name, version = "licence_registry", "1.2"
     emits = {
         "licence_verified": Signal(Group.LICENCE_OK, weight=-5.0),
         "licence_not_found": Signal(Group.LICENCE_BAD, weight=2.5),

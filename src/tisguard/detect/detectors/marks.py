@@ -12,7 +12,7 @@ from tisguard.detect.context import ListingContext
 from tisguard.detect.detectors.base import Detector, Group, Signal
 from tisguard.detect.evidence import Evidence
 from tisguard.detect.text import normalize
-from tisguard.tisno import canonical_part, licence_key, tis_label
+from tisguard.tisno import canonical_part, licence_key, licence_parts, tis_label
 
 TEXT_FIELDS = ("title", "description")
 _PART = r"(?:\s*+(?:เล่ม|part|pt\.?)\s*+(\d{1,3}(?:\s*+\(\s*+\d{1,3}\s*+\))?))?"
@@ -23,15 +23,44 @@ STANDARD_RE = re.compile(
 )
 LOOSE_STANDARD_RE = re.compile(r"(?<![\d/])(\d{2,5})" + _PART + r"\s*+[-–]\s*+(25\d\d)(?!\d)")
 _LIC_KEYWORD = re.compile(r"(ใบอนุญาต|licen[cs]e|lic\.|เลขที่อนุญาต)")
+# The standard after the slash, however the part of a multi-part standard is written: `2432`,
+# `685 เล่ม 1`, `60335 เล่ม 2(7)`, `685(1)`, `60335(2-7)`, `60335(2)(7)`, `11(3)` (tisno reads them all).
+_LIC_STD = (
+    r"(\d{1,5}(?:\s*+(?:เล่ม|part|pt\.?)\s*+\d{1,3}(?:\s*+\(\s*+\d{1,3}\s*+\))?"
+    r"|\s*+\(\s*+\d{1,3}\s*+(?:[-–]\s*+\d{1,3}\s*+)?\)(?:\s*+\(\s*+\d{1,3}\s*+\))?)?)(?![\d/])"
+)
 LICENCE_RE = re.compile(
     r"(?:(?<=ที่)|(?<=อนุญาต)|(?<![ก-๙a-z0-9]))\(?\s*+(นค|ท|น|ส)?\s*+\)?\s*+\.?\s*+(?<![\d-])(\d{1,7})\s*+[-–]\s*+(\d{1,5})\s*+/\s*+"
-    r"(\d{1,5}(?:\s*+เล่ม\s*+\d{1,2}(?:\s*+\(\s*+\d{1,3}\s*+\))?)?)(?![\d/])"
+    + _LIC_STD
 )
 VAGUE_RE = re.compile(
     r"(ไม่\s*+มี\s*+)?(มี\s*+(?:ม\s*+\.?\s*+อ\s*+\.?\s*+ก|tis)|ได้\s*+(?:รับ)?\s*+(?:มาตรฐาน\s*+)?มอก|ผ่าน\s*+(?:การ)?\s*+(?:รับรอง\s*+)?มาตรฐาน|"
     r"มาตรฐาน\s*+มอก|มอก\.?\s*+รับรอง|ได้มาตรฐาน|tisi?\s*+certified|certified\s*+(?:by\s*+)?tisi?|มีเครื่องหมาย\s*+มอก)"
 )
-NEGATION_RE = re.compile(r"(ไม่\s*+(?:มี|ได้)\s*+(?:ใบ)?\s*+(?:มอก|ม\.อ\.ก|tis)|ไม่ผ่าน\s*+มอก|no\s+tis|without\s+tis)")
+_MARK = r"(?:มอก|ม\s*+\.\s*+อ\s*+\.\s*+ก|tisi?(?![a-z]))"
+NEGATION_RE = re.compile(
+    r"(ไม่\s*+(?:มี|ได้|ผ่าน)\s*+(?:ใบอนุญาต|ใบ|มาตรฐาน|การรับรอง)?\s*+"
+    + _MARK
+    + r"|(?<![a-z])(?:no|without)\s+tisi?(?![a-z]))"
+)
+# Words before a 'ไม่มี มอก.' that turn it into a warning about other sellers' goods (an implied claim),
+# e.g. 'ระวังสินค้าไม่มี มอก.', 'เราไม่ขายของไม่มี มอก.'.
+_CAUTION_RE = re.compile(r"ระวัง|อย่าซื้อ|หลีกเลี่ยง|ไม่ขาย|ไม่ใช่|ต่างจาก|ไม่เหมือน|beware|avoid|unlike")
+# 'มอก.' on its own in a title: the mark without a number ('ปลั๊กพ่วง มอก.'); not inside 'หมอก' (fog),
+# not before a number (a standard number, found by StandardNumberDetector) and not run into a Thai word.
+BARE_MARK_RE = re.compile(
+    r"(?<!ห)(?:มอก|ม\s*+\.\s*+อ\s*+\.\s*+ก)(?:\s*+\.|(?![ก-๙]))(?!\s*+[.:：]?\s*+(?:เลขที่|เลข|no\.?)?\s*+[.:]?\s*+\d)"
+)
+# Attribute values that say yes or no to a 'มอก.' / 'ใบอนุญาต' attribute (`มอก.: มี`, `TIS: no`).
+_POLITE = r"(?:\s*+(?:ครับ|ค่ะ|คะ|จ้า|นะ|แล้ว|ค่า))*+\s*+$"
+ATTR_YES_RE = re.compile(r"^\s*+(?:มี|ผ่าน|ได้รับ|ได้|yes|y|true|certified|approved)" + _POLITE)
+ATTR_NO_RE = re.compile(r"^\s*+(?:ไม่มี|ไม่ผ่าน|ไม่ได้|ไม่|no|none|false|not\s+certified)" + _POLITE)
+ATTR_MARK_KEY = re.compile(r"มอก|ม\.อ\.ก|tis|ใบอนุญาต|licen")
+# Raw attribute text that could hold a claim or an admission; the rest is never normalised.
+_ATTR_RAW_GATE = re.compile(
+    "มอก|ม\\s*+\\.|[Tt][Ii][Ss]|มาตรฐาน|[Ss][Tt][Aa][Nn][Dd][Aa][Rr][Dd]|อนุญาต|[Ll][Ii][Cc]|[Cc][Ee][Rr][Tt]|รับรอง"
+    "|[\uff34\uff54\uff2d\u200b-\u200f\u2060\ufeff]|&#"
+)
 _GATE = re.compile(r"มอก|ม\s*+\.\s*+อ|tis|/\s*+\d|มาตรฐาน|ใบอนุญาต|licen")
 # The same gate on raw text, so most descriptions are never normalised at all; anything that
 # normalisation could turn into a match (Thai digits, full-width, invisible marks) opens it too.
@@ -158,12 +187,14 @@ class LicenceNumberDetector(Detector):
         return out
 
     def _add(self, out, seen, source, text, span, m) -> None:
-        tis = re.sub(r"\s*เล่ม\s*", " เล่ม ", m.group(4)).strip()
-        number = f"{m.group(1) or ''}{m.group(2)}-{m.group(3)}/{tis}"
+        suffix = re.sub(r"\s+", "", m.group(4))
+        suffix = re.sub(r"(?:เล่ม|part|pt\.?)", " เล่ม ", suffix).strip()
+        number = f"{m.group(1) or ''}{m.group(2)}-{m.group(3)}/{suffix}"
         key = licence_key(number)
         if key in seen:
             return
         seen.add(key)
+        parts = licence_parts(number)
         out.append(
             self.evidence(
                 "licence_number",
@@ -172,43 +203,81 @@ class LicenceNumberDetector(Detector):
                 f"shows licence number {number}",
                 text=text,
                 span=span,
-                value={"licence_no": number, "licence_key": key, "tis": tis},
+                value={"licence_no": number, "licence_key": key, "tis": parts["tis"] if parts else suffix},
             )
         )
 
 
 class VagueClaimDetector(Detector):
-    """Claims of conformity with nothing checkable (`มีมอก.`, `ผ่านมาตรฐาน`), and admissions (`ไม่มี มอก.`)."""
+    """Claims of conformity with nothing checkable, and admissions that there is none.
 
-    name, version = "vague_claim", "1.1"
+    Claims (`vague_claim`): `มี มอก.`, `ได้มาตรฐาน มอก.`, `ผ่านมาตรฐาน`, `TIS certified`, the mark alone in
+    a title (`ปลั๊กพ่วง มอก.`), an attribute `มอก.: มี`, and a warning about goods without it
+    (`ระวังสินค้าไม่มี มอก.`, which implies the seller's own has it). Admissions (`no_tis_admitted`):
+    `ไม่มี มอก.`, `ไม่ผ่าน มอก.`, `no TIS`, an attribute `มอก.: ไม่มี`. One piece of evidence per field."""
+
+    name, version = "vague_claim", "1.2"
     emits = {"vague_claim": Signal(Group.CLAIM, weight=-0.2), "no_tis_admitted": Signal(Group.ADMISSION, weight=3.0)}
 
     def detect(self, ctx: ListingContext) -> list[Evidence]:
         out = []
         for f, n in _fields(ctx):
-            neg = NEGATION_RE.search(n.text)
-            if neg:
-                out.append(
-                    self.evidence(
-                        "no_tis_admitted",
-                        f,
-                        "ผู้ขายระบุว่าสินค้าไม่มี มอก.",
-                        "seller says the product has no TIS certification",
-                        text=n.original_slice(neg.start(), neg.end()),
-                        span=n.span_in_original(neg.start(), neg.end()),
-                    )
-                )
-                continue
-            m = VAGUE_RE.search(n.text)
-            if m and not m.group(1):
-                out.append(
-                    self.evidence(
-                        "vague_claim",
-                        f,
-                        "อ้างว่าได้มาตรฐาน มอก. แต่ไม่ระบุเลขที่ตรวจสอบได้",
-                        "claims TIS conformity without a checkable number",
-                        text=n.original_slice(m.start(), m.end()),
-                        span=n.span_in_original(m.start(), m.end()),
-                    )
-                )
+            found = self._in_text(f, n)
+            if found:
+                out.append(found)
+        found = self._in_attributes(ctx)
+        if found:
+            out.append(found)
         return out
+
+    def _in_text(self, f: str, n) -> Evidence | None:
+        claim = None
+        for neg in NEGATION_RE.finditer(n.text):
+            if _CAUTION_RE.search(n.text, max(0, neg.start() - 30), neg.start()):
+                claim = claim or neg  # a warning about others' goods: an implied claim
+                continue
+            return self._admission(
+                f, n.original_slice(neg.start(), neg.end()), n.span_in_original(neg.start(), neg.end())
+            )
+        # the first claim not written as 'ไม่มี …' (NEGATION_RE has judged those above)
+        m = next((v for v in VAGUE_RE.finditer(n.text) if not v.group(1)), None)
+        if m is None and f == "title":
+            m = BARE_MARK_RE.search(n.text)
+        m = m or claim
+        if m is None:
+            return None
+        return self._claim(f, n.original_slice(m.start(), m.end()), n.span_in_original(m.start(), m.end()))
+
+    def _in_attributes(self, ctx: ListingContext) -> Evidence | None:
+        for key, val in ctx.listing.attributes.items():
+            if not (_ATTR_RAW_GATE.search(key) or _ATTR_RAW_GATE.search(val)):
+                continue
+            nk, nv = normalize(key).text, normalize(val).text
+            marked = ATTR_MARK_KEY.search(nk) is not None
+            if (marked and ATTR_NO_RE.match(nv)) or NEGATION_RE.search(nv):
+                return self._admission("attributes", f"{key}: {val}", None)
+            if (marked or ATTR_STD_KEY.search(nk)) and ATTR_YES_RE.match(nv):
+                return self._claim("attributes", f"{key}: {val}", None)
+            if VAGUE_RE.search(nv) or BARE_MARK_RE.fullmatch(nv.strip()):
+                return self._claim("attributes", f"{key}: {val}", None)
+        return None
+
+    def _admission(self, source: str, text: str, span) -> Evidence:
+        return self.evidence(
+            "no_tis_admitted",
+            source,
+            "ผู้ขายระบุว่าสินค้าไม่มี มอก.",
+            "seller says the product has no TIS certification",
+            text=text,
+            span=span,
+        )
+
+    def _claim(self, source: str, text: str, span) -> Evidence:
+        return self.evidence(
+            "vague_claim",
+            source,
+            "อ้างว่าได้มาตรฐาน มอก. แต่ไม่ระบุเลขที่ตรวจสอบได้",
+            "claims TIS conformity without a checkable number",
+            text=text,
+            span=span,
+        )
