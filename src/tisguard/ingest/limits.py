@@ -15,18 +15,16 @@ MAX_CSV_FIELD_CHARS = 128 * 1024  # one CSV cell; the longest spec field (descri
 def too_deep(record: dict, limit: int = MAX_NESTING) -> str | None:
     """The first top-level field whose value nests more than `limit` levels, else None (no recursion)."""
     for key, value in record.items():
+        if not isinstance(value, dict | list):
+            continue  # most fields are text or numbers
         stack = [(value, 1)]
         while stack:
             v, depth = stack.pop()
-            if isinstance(v, dict):
-                children = v.values()
-            elif isinstance(v, list | tuple):
-                children = v
-            else:
-                continue
             if depth > limit:
                 return str(key)
-            stack.extend((c, depth + 1) for c in children)
+            for c in v.values() if isinstance(v, dict) else v:
+                if isinstance(c, dict | list):
+                    stack.append((c, depth + 1))
     return None
 
 
