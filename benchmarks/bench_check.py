@@ -9,18 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 import httpx
+from server import running_server
 
-BIN = Path(sys.executable).parent / "tisguard"
 TITLES = [
     "ปลั๊กพ่วง 4 ช่อง 3 เมตร",
     "พาวเวอร์แบงค์ 20000mAh ชาร์จเร็ว",
@@ -30,12 +25,6 @@ TITLES = [
     "เคสโทรศัพท์ iPhone 15",
     "ของเล่นเด็ก ตัวต่อ 100 ชิ้น มอก.685 เล่ม 1-2562",
 ]
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 async def _run(base: str, key: str, rate: float, seconds: float, clients: int) -> tuple[list[float], int]:
@@ -78,30 +67,11 @@ def main() -> None:
     rate = float(sys.argv[1]) if len(sys.argv) > 1 else 200
     seconds = float(sys.argv[2]) if len(sys.argv) > 2 else 20
     clients = int(sys.argv[3]) if len(sys.argv) > 3 else 32
-    with tempfile.TemporaryDirectory() as d:
-        env = {**os.environ, "TISGUARD_DATA": d, "TISGUARD_RATE_PER_S": "100000", "TISGUARD_RATE_BURST": "100000"}
-        key = subprocess.run(
-            [BIN, "platform", "add", "shopee"], env=env, capture_output=True, text=True, check=True
-        ).stdout.split()[-1]
-        port = _port()
-        server = subprocess.Popen(
-            [BIN, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(300):
-                try:
-                    httpx.get(base + "/", timeout=1)
-                    break
-                except httpx.HTTPError:
-                    time.sleep(0.1)
-            asyncio.run(_run(base, key, 20, 2, 4))  # warm-up
-            t = time.perf_counter()
-            lat, errors = asyncio.run(_run(base, key, rate, seconds, clients))
-            wall = time.perf_counter() - t
-        finally:
-            server.terminate()
-            server.wait(10)
+    with running_server() as (base, keys, _data):
+        asyncio.run(_run(base, keys["shopee"], 20, 2, 4))  # warm-up
+        t = time.perf_counter()
+        lat, errors = asyncio.run(_run(base, keys["shopee"], rate, seconds, clients))
+        wall = time.perf_counter() - t
     q = statistics.quantiles(sorted(lat), n=100)
     print(
         json.dumps(
