@@ -122,8 +122,8 @@ def _registry_licence(tis="2432"):
 
 def test_licence_only_in_a_photo_gives_the_same_verdict_as_in_text(tmp_path, reference):
     from tisguard.detect.context import Reference
-    from tisguard.pipeline.build import make_engine
     from tisguard.images.analyze import ImageAnalyzer
+    from tisguard.pipeline.build import make_engine
     from tisguard.spec.listing import Listing
 
     lic = _registry_licence()
@@ -164,8 +164,8 @@ def test_licence_only_in_a_photo_gives_the_same_verdict_as_in_text(tmp_path, ref
 
 def test_cascade_skips_images_when_text_settles_it(tmp_path, reference):
     from tisguard.detect.context import Reference
-    from tisguard.pipeline.build import make_engine
     from tisguard.images.analyze import ImageAnalyzer
+    from tisguard.pipeline.build import make_engine
     from tisguard.spec.listing import Listing
 
     analyzer = ImageAnalyzer(tmp_path)
@@ -202,8 +202,8 @@ def test_cascade_skips_images_when_text_settles_it(tmp_path, reference):
 
 def test_fake_qr_raises_risk(tmp_path, reference):
     from tisguard.detect.context import Reference
-    from tisguard.pipeline.build import make_engine
     from tisguard.images.analyze import ImageAnalyzer
+    from tisguard.pipeline.build import make_engine
     from tisguard.spec.listing import Listing
 
     label_image(
