@@ -155,15 +155,27 @@ def _session_cookie(client) -> str:
     return client.cookies.get("tg_session")
 
 
+def _replay(client, value: str) -> None:
+    """What an attacker holding a copy of the cookie sends."""
+    client.cookies.clear()
+    client.cookies.set("tg_session", value)
+
+
 def test_cookie_replayed_after_logout_is_refused(web):
     client = web[0]
     sign_in(client, "officer", PW)
     stolen = _session_cookie(client)
     assert client.get("/api/v1/queue").status_code == 200
     client.post("/logout", follow_redirects=False)
-    client.cookies.set("tg_session", stolen)
+    _replay(client, stolen)
     assert client.get("/api/v1/queue").status_code == 401
     assert client.get("/queue", follow_redirects=False).headers["location"] == "/"
+    client.cookies.clear()
+    sign_in(client, "officer", PW)  # signing in again from a browser ends the session it held before
+    before = _session_cookie(client)
+    sign_in(client, "officer", PW)
+    _replay(client, before)
+    assert client.get("/api/v1/queue").status_code == 401
 
 
 def test_password_change_ends_every_session(web):

@@ -67,6 +67,7 @@ def sign_in(request: Request, username: str, password: str):
         _audit_failure(request, username, client, why, wait)
         return render(request, "login.html", status_code=401, error=True)
     throttle.clear(db, throttle.account_key(username))
+    request.app.state.sessions.end(request.cookies.get(SESSION_COOKIE), "replaced")  # one browser, one session
     token = request.app.state.sessions.start(user["id"], client)
     with db.begin() as conn:
         audit.record(conn, user["username"], "signin.success", user["username"], {"client": client})
