@@ -115,14 +115,19 @@ class PushOutcome:
 
 def push_listings(db: DbEngine, engine: Engine, platform: str, records: list) -> list[PushOutcome]:
     """A platform's batch: each record validated on its own (and must be of the caller's platform); the
-    valid ones stored and assessed together. The outcomes keep the order of `records`."""
+    valid ones stored and assessed together. A listing sent twice in one batch counts once (the last
+    record; the earlier is rejected, naming the record used). The outcomes keep the order of `records`."""
     outcomes: list[PushOutcome] = []
     good: list[Listing] = []
+    last = {r.get("listing_id"): i for i, r in enumerate(records) if isinstance(r, dict)}
     for i, raw in enumerate(records):
         listing, errors = validate_listing(raw, i)
         lid = raw.get("listing_id") if isinstance(raw, dict) and isinstance(raw.get("listing_id"), str) else None
         if listing is not None and listing.platform != platform:
             errors = [RecordError(i, "platform", f"records must be of your platform ({platform})", listing.listing_id)]
+            listing = None
+        elif listing is not None and last.get(lid) != i:
+            errors = [RecordError(i, "listing_id", f"repeated later in this batch (record {last[lid]} was used)", lid)]
             listing = None
         if errors:
             outcomes.append(PushOutcome(lid, None, errors))

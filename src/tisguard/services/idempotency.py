@@ -4,9 +4,11 @@ or is told to retry (still running) or that the key belongs to another body (409
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import orjson
 from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -25,6 +27,11 @@ class KeyState:
     conflict: str | None = None
 
 
+def request_hash(body) -> str:
+    """The identity of a request body: SHA-256 of its canonical JSON (sorted keys)."""
+    return hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS, default=str)).hexdigest()
+
+
 def reserve(db: Engine, platform: str, key: str, request_hash: str) -> KeyState:
     row = {
         "platform": platform,
@@ -35,8 +42,13 @@ def reserve(db: Engine, platform: str, key: str, request_hash: str) -> KeyState:
     }
     with db.begin() as conn:
         mod = postgresql if conn.dialect.name == "postgresql" else sqlite
-        stmt = mod.insert(idempotency).values(**row).on_conflict_do_nothing(index_elements=["platform", "key"])
-        if conn.execute(stmt).rowcount == 1:
+        stmt = (
+            mod.insert(idempotency)
+            .values(**row)
+            .on_conflict_do_nothing(index_elements=["platform", "key"])
+            .returning(idempotency.c.id)
+        )
+        if conn.execute(stmt).first() is not None:  # RETURNING: rowcount is not reliable across drivers
             return KeyState(reserved=True)
         prior = conn.execute(
             select(idempotency).where(idempotency.c.platform == platform, idempotency.c.key == key)

@@ -5,7 +5,6 @@ Every route needs `Authorization: Bearer KEY`; a key sees and changes only its o
 
 from __future__ import annotations
 
-import hashlib
 from typing import Annotated, Any
 
 import orjson
@@ -101,8 +100,7 @@ def push_listings(
             413, detail={"field": "listings", "message": f"at most {app.max_batch} listings per request"}
         )
     if idempotency_key:
-        req_hash = hashlib.sha256(orjson.dumps(body.listings, option=orjson.OPT_SORT_KEYS, default=str)).hexdigest()
-        state = idem.reserve(app.db, platform, idempotency_key, req_hash)
+        state = idem.reserve(app.db, platform, idempotency_key, idem.request_hash(body.listings))
         if state.conflict == "other_body":
             raise HTTPException(
                 409, detail={"field": "Idempotency-Key", "message": "key was used with a different request body"}
