@@ -244,14 +244,23 @@ class OutboxWorker:
     def __init__(self, db: Engine, interval_s: float = 10.0):
         self.db, self.interval_s = db, interval_s
         self._stop = threading.Event()
+        self._wake = threading.Event()
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="webhook-outbox", daemon=True)
         self._thread.start()
 
+    def nudge(self) -> None:
+        """Run a pass now (a notice was just sent) instead of at the next interval."""
+        self._wake.set()
+
     def _run(self) -> None:
-        while not self._stop.wait(self.interval_s):
+        while not self._stop.is_set():
+            self._wake.wait(self.interval_s)
+            self._wake.clear()
+            if self._stop.is_set():
+                return
             try:
                 deliver_due(self.db)
             except Exception:  # a worker must outlive a bad pass; the events stay in the outbox
@@ -259,5 +268,6 @@ class OutboxWorker:
 
     def stop(self) -> None:
         self._stop.set()
+        self._wake.set()
         if self._thread:
             self._thread.join(timeout=10)

@@ -11,7 +11,10 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from tisguard.config import Settings
+from tisguard.detect.config import EngineConfig
+from tisguard.pipeline.build import ImageSource
 from tisguard.services.errors import FieldError
+from tisguard.services.webhooks import OutboxWorker
 from tisguard.web import hardening
 from tisguard.web.calllog import CallLog, CallLogMiddleware
 from tisguard.web.security import NotSignedIn, RateLimiter, Sessions, secret_key
@@ -21,19 +24,24 @@ def _wants_html(request: Request) -> bool:
     return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
 
 
-def create_app(settings: Settings, rate: float | None = None, burst: int | None = None) -> FastAPI:
+def create_app(
+    settings: Settings,
+    rate: float | None = None,
+    burst: int | None = None,
+    engine_config: EngineConfig | None = None,
+    images: ImageSource | None = None,
+) -> FastAPI:
     from tisguard.catalogue.store import ensure_catalogue
-    from tisguard.detect.engine import Engine
-    from tisguard.detect.reference import reference_from_store
-    from tisguard.store.db import get_engine
-    from tisguard.web import admin_pages, officer_api, officer_pages, platform_api, public_pages
+    from tisguard.pipeline.build import build_engine
+    from tisguard.store.db import open_store
+    from tisguard.web import admin_pages, officer_api, officer_pages, platform_api, public_pages, resources
 
     app = FastAPI(
         title="tisguard",
         version="1.0",
         description="Market surveillance of mandatory Thai Industrial Standards (มอก.): officer API and platform data exchange.",
     )
-    db = get_engine(settings.database_url)
+    db = open_store(settings, write=True)
     ensure_catalogue(db)
     state = app.state
     state.settings, state.db = settings, db
@@ -47,13 +55,15 @@ def create_app(settings: Settings, rate: float | None = None, burst: int | None 
     state.max_batch = int(os.environ.get("TISGUARD_MAX_BATCH", 500))
 
     def reload_reference() -> None:
-        state.engine = Engine(reference_from_store(db, None, settings.models_dir))
+        state.engine = build_engine(settings, state.engine_config, db, None, images)
 
+    state.engine_config = engine_config or EngineConfig()
     state.reload_reference = reload_reference
     reload_reference()
 
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
-    for r in (platform_api.router, officer_api.router, officer_pages.router, admin_pages.router, public_pages.router):
+    routers = (platform_api.router, officer_api.router, resources.api, resources.pages, officer_pages.router)
+    for r in (*routers, admin_pages.router, public_pages.router):
         app.include_router(r)
 
     @app.exception_handler(NotSignedIn)
@@ -88,5 +98,9 @@ def create_app(settings: Settings, rate: float | None = None, burst: int | None 
     state.call_log = CallLog(db)
     app.add_middleware(CallLogMiddleware, log=state.call_log)
     app.router.add_event_handler("shutdown", state.call_log.close)
+    # webhooks: sending a notice queues the event in the store (same transaction); this worker delivers it
+    state.outbox = OutboxWorker(db, float(os.environ.get("TISGUARD_WEBHOOK_INTERVAL_S", 10)))
+    app.router.add_event_handler("startup", state.outbox.start)
+    app.router.add_event_handler("shutdown", state.outbox.stop)
 
     return app

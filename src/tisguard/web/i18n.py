@@ -48,6 +48,8 @@ STRINGS = {
     "download_evidence": ("ดาวน์โหลดหลักฐาน (ZIP)", "Download evidence (ZIP)"),
     "new_notice": ("สร้างหนังสือแจ้งลบ", "Create notice"),
     "send": ("ส่ง", "Send"),
+    "reopen": ("เปิดหนังสือแจ้งอีกครั้ง", "Reopen notice"),
+    "reopen_reason": ("เหตุผล (เช่น สินค้ากลับมาขายอีก)", "Reason (e.g. the listing is back online)"),
     "state": ("สถานะ", "State"),
     "deadline": ("กำหนด", "Deadline"),
     "pdf": ("PDF", "PDF"),

@@ -75,11 +75,33 @@ async def api_send_notice(
     pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: Request, user: dict = Depends(require("supervisor"))
 ) -> dict:
     await check_csrf(request, user)
-    from tisguard.web.officer_pages import send_and_notify
-
     try:
-        return _json(send_and_notify(request, pk, user))
+        n = notice_svc.send_notice(request.app.state.db, pk, user["username"])  # queues the platform's webhook
+        request.app.state.outbox.nudge()
+        return _json(n)
     except LookupError:
         raise HTTPException(404, detail={"field": "pk", "message": "no such notice"})
     except notice_svc.NoticeError as e:
         raise HTTPException(409, detail={"field": e.field, "message": str(e)})
+
+
+class ReopenIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+@router.post("/officer/notices/{pk}/reopen", summary="Reopen a closed notice (supervisors; audited)")
+async def api_reopen_notice(
+    pk: Annotated[int, Path(ge=1, le=MAX_ID)],
+    body: ReopenIn,
+    request: Request,
+    user: dict = Depends(require("supervisor")),
+):
+    await check_csrf(request, user)
+    try:
+        n = notice_svc.reopen_notice(request.app.state.db, pk, user["username"], body.reason)
+    except LookupError:
+        raise HTTPException(404, detail={"field": "pk", "message": "no such notice"})
+    except notice_svc.NoticeError as e:
+        raise HTTPException(409, detail={"field": e.field, "message": str(e)})
+    request.app.state.outbox.nudge()
+    return _json(n)

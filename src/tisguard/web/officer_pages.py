@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import threading
 from pathlib import Path as FilePath
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
 from tisguard.detect.evidence import dumps
@@ -17,7 +16,6 @@ from tisguard.services import notices as notice_svc
 from tisguard.services.dashboard import stats
 from tisguard.services.evidence_package import TamperedEvidence, read_verified
 from tisguard.services.notice_pdf import notice_pdf
-from tisguard.services.review import QueueFilter, highlight_spans, listing_detail, queue
 from tisguard.web import signin
 from tisguard.web.render import render
 from tisguard.web.security import MAX_ID, NotSignedIn, check_csrf, current_user, require
@@ -55,44 +53,6 @@ def login(request: Request, username: str = Form(..., max_length=200), password:
 @router.post("/logout")
 def logout(request: Request):
     return signin.sign_out(request)
-
-
-@router.get("/queue")
-def queue_page(
-    request: Request,
-    user: dict = Depends(current_user),
-    platform: str | None = None,
-    tis: str | None = None,
-    verdict: str | None = None,
-    country: str | None = Query(None, pattern=r"^([A-Z]{2})?$"),
-    since: str | None = Query(None, pattern=r"^(\d{4}-\d{2}-\d{2})?$"),
-    page: int = Query(1, ge=1, le=100_000),
-):
-    f = QueueFilter(
-        platform or None,
-        tis or None,
-        verdict if verdict in ("unverified", "non_compliant") else None,
-        country or None,
-        since or None,
-        max(page, 1),
-    )
-    return render(request, "queue.html", q=queue(request.app.state.db, f), f=f)
-
-
-@router.get("/listings/{pk}")
-def listing_page(pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: Request, user: dict = Depends(current_user)):
-    d = found(listing_detail(request.app.state.db, pk), "listing")
-    ev = d["assessment"]["evidence"] if d["assessment"] else []
-    return render(
-        request,
-        "listing.html",
-        d=d,
-        title_runs=highlight_spans(d["title"], ev, "title"),
-        desc_runs=highlight_spans(d["description"], ev, "description"),
-        legal_bases=dec_svc.LEGAL_BASES,
-        dismiss_reasons=dec_svc.DISMISS_REASONS,
-        evidence_pkg=dec_svc.latest_evidence(request.app.state.db, pk),
-    )
 
 
 @router.post("/listings/{pk}/decision")
@@ -135,8 +95,7 @@ def evidence_zip(pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: Request, us
 
 @router.get("/notices")
 def notices_page(request: Request, user: dict = Depends(current_user)):
-    db = request.app.state.db
-    notice_svc.mark_overdue(db)
+    db = request.app.state.db  # a GET changes nothing: overdue marking is the `tisguard notices mark-overdue` job
     pending = notice_svc.confirmed_without_notice(db)
     by_platform: dict[str, list] = {}
     for p in pending:
@@ -170,23 +129,32 @@ def notice_page(pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: Request, use
     return render(request, "notice.html", n=n, legal_bases=dec_svc.LEGAL_BASES)
 
 
-def send_and_notify(request: Request, pk: int, user: dict) -> dict:
-    from tisguard.services.webhooks import deliver_notice
-
-    n = notice_svc.send_notice(request.app.state.db, pk, user["username"])
-    threading.Thread(target=deliver_notice, args=(request.app.state.db, n), daemon=True).start()
-    return n
-
-
 @router.post("/notices/{pk}/send")
 async def send_notice_page(
     pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: Request, user: dict = Depends(require("supervisor"))
 ):
     await check_csrf(request, user)
     try:
-        send_and_notify(request, pk, user)
+        notice_svc.send_notice(request.app.state.db, pk, user["username"])  # queues the platform's webhook
     except notice_svc.NoticeError as e:
         raise HTTPException(409, detail={"field": e.field, "message": str(e)})
+    request.app.state.outbox.nudge()
+    return RedirectResponse(f"/notices/{pk}", 303)
+
+
+@router.post("/notices/{pk}/reopen")
+async def reopen_notice_page(
+    pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: Request, user: dict = Depends(require("supervisor"))
+):
+    await check_csrf(request, user)
+    form = await request.form()
+    try:
+        notice_svc.reopen_notice(request.app.state.db, pk, user["username"], str(form.get("reason") or "")[:500])
+    except LookupError:
+        raise HTTPException(404, detail={"field": "pk", "message": "no such notice"})
+    except notice_svc.NoticeError as e:
+        raise HTTPException(409, detail={"field": e.field, "message": str(e)})
+    request.app.state.outbox.nudge()
     return RedirectResponse(f"/notices/{pk}", 303)
 
 
