@@ -1,13 +1,13 @@
 """Image evidence as a detector: runs only when the text left the verdict open (a regulated product
-without a licence the registry holds as active), on at most a few images per listing. What it reads
-goes through the same standard-number and licence detectors as listing text, so a licence found in a
-photo is verified against the registry exactly like one found in the title."""
+without a licence the registry holds as active), on at most a few photos per listing, within the
+analyzer's time limits. What a label says is read by `labelread` and checked against the catalogue and
+the registry; a licence read from a photo then goes through the same licence verification as one in
+the title. When a time limit cut the reading short, an INFO line says so."""
 
 from __future__ import annotations
 
 from tisguard.detect.context import ListingContext
 from tisguard.detect.detectors.base import Detector, Group, Signal
-from tisguard.detect.detectors.marks import LicenceNumberDetector, StandardNumberDetector
 from tisguard.detect.evidence import Evidence
 from tisguard.detect.text import normalize
 
@@ -21,8 +21,15 @@ def _text_settled(ctx: ListingContext) -> bool:
     return False
 
 
+def wants_images(ctx: ListingContext) -> bool:
+    """Whether photos could change this listing's verdict: it has some, the product is regulated and the
+    text shows no licence the registry holds as active."""
+    product = ctx.product
+    return bool(ctx.listing.images) and product is not None and product.regulated and not _text_settled(ctx)
+
+
 class ImageEvidenceDetector(Detector):
-    name, version = "image_evidence", "1.1"
+    name, version = "image_evidence", "2.0"
     emits = {
         "standard_number": Signal(Group.CLAIM, weight=-0.8),  # read from a label photo
         "licence_number": Signal(Group.FINDING),  # read from a label photo or a QR code; verified later
@@ -30,99 +37,157 @@ class ImageEvidenceDetector(Detector):
         "tis_mark_image": Signal(Group.CLAIM, weight=-0.6),
         "qr_suspicious": Signal(Group.CONTEXT, weight=1.5),
         "image_rejected": Signal(Group.INFO),
+        "image_deadline": Signal(Group.INFO),  # Tesseract's per-photo deadline cut the reading short
+        "image_budget": Signal(Group.INFO),  # the listing's time budget ran out before a photo was read
     }
     requires = ("product",)
     after = ("product",)
 
     def detect(self, ctx: ListingContext) -> list[Evidence]:
         analyzer = getattr(ctx.ref, "images", None)
-        product = ctx.product
-        if analyzer is None or not ctx.listing.images or product is None or not product.regulated or _text_settled(ctx):
+        if analyzer is None or not wants_images(ctx):
             return []
-        from tisguard.images.analyze import box_key
-        from tisguard.images.ocr import clean_ocr_text
-        from tisguard.images.qr import QrFinding, qr_text_for_matching
-
-        std_det, lic_det = StandardNumberDetector(), LicenceNumberDetector()
         out: list[Evidence] = []
         seen: set = set()
         for a in analyzer.analyse_listing_images(ctx.listing.images):
-            if a.error:
-                out.append(
-                    self.evidence(
-                        "image_rejected",
-                        "image",
-                        f"อ่านรูปภาพไม่ได้: {a.error}",
-                        f"image not usable: {a.error}",
-                        value={"source": a.source},
-                    )
+            out.extend(self._one(ctx, a, seen))
+        return out
+
+    def _one(self, ctx: ListingContext, a, seen: set) -> list[Evidence]:
+        from tisguard.detect.detectors.marks import LicenceNumberDetector
+        from tisguard.images.analyze import box_key
+        from tisguard.images.labelread import read
+        from tisguard.images.qr import QrFinding, qr_text_for_matching
+        from tisguard.tisno import licence_key
+
+        if a.skipped:
+            return [
+                self.evidence(
+                    "image_budget",
+                    "image",
+                    f"หมดเวลาที่กำหนดก่อนอ่านรูปภาพนี้: {a.source[:80]}",
+                    f"time budget for this listing's photos ran out before this one was read: {a.source[:80]}",
+                    value={"source": a.source, "limit": "listing_budget"},
                 )
-                continue
-            base = {
-                "image_sha256": a.sha256,
-                "ocr_confidence": round(a.ocr_confidence, 1),
-                "image_seconds": round(a.seconds, 3),
+            ]
+        if a.error:
+            return [
+                self.evidence(
+                    "image_rejected",
+                    "image",
+                    f"อ่านรูปภาพไม่ได้: {a.error}",
+                    f"image not usable: {a.error}",
+                    value={"source": a.source},
+                )
+            ]
+        out: list[Evidence] = []
+        base = {
+            "image_sha256": a.sha256,
+            "image_source": a.source,
+            "ocr_confidence": round(a.ocr_confidence, 1),
+            "image_seconds": round(a.seconds, 3),
+        }
+        if a.timed_out:
+            out.append(
+                self.evidence(
+                    "image_deadline",
+                    "image",
+                    "อ่านข้อความในรูปภาพไม่ครบ: หมดเวลาที่กำหนดต่อภาพ",
+                    "the photo was not read completely: its OCR deadline ran out",
+                    value={**base, "limit": "image_deadline", "passes": a.passes},
+                )
+            )
+
+        def at(line) -> dict:
+            box = list(line.box) if line is not None and line.box else None
+            return {
+                **base,
+                "ocr_text": line.raw if line is not None else None,
+                "box": box,
+                "thumbnail": a.thumbnails.get(box_key(box)) if box else None,
+                "line_confidence": line.confidence if line is not None else None,
             }
-            lines = [(normalize(clean_ocr_text(l["text"])).text, l) for l in a.ocr_lines]
-            found = std_det.from_text(ctx, "image", normalize(clean_ocr_text(a.ocr_text)), loose=True)
-            found += lic_det.from_text("image", normalize(clean_ocr_text(a.ocr_text)), seen)
-            for e in found:
-                needle = normalize(e.text or "").text
-                line = next((l for t, l in lines if needle and needle in t), None)
-                e.detector, e.version = self.name, self.version
-                e.value.update(
-                    base,
-                    ocr_text=line["text"] if line else None,
-                    box=line["box"] if line else None,
-                    thumbnail=a.thumbnails.get(box_key(line["box"])) if line else None,
-                    line_confidence=line["confidence"] if line else None,
+
+        reading = read(a.ocr_lines, a.marks, ctx.ref)
+        for s in reading.standards:
+            label = f"มอก. {s['tis']}-{s['year_be']}"
+            out.append(
+                self.evidence(
+                    "standard_number",
+                    "image",
+                    f"ประกาศเลขมาตรฐาน {label} (จากรูปภาพ)",
+                    f"states standard {label} (in a photo)",
+                    text=s["line"].raw,
+                    value={"tis": s["tis"], "year_be": s["year_be"], "in_catalogue": True, **at(s["line"])},
                 )
-                e.span = None
-                out.append(e)
-            for q in a.qrs:
-                qf = QrFinding(q["text"], tuple(q["box"]), q["host"], q["tisi_host"])
-                qv = {**base, "qr_text": q["text"], "box": q["box"], "thumbnail": a.thumbnails.get(box_key(q["box"]))}
-                if q["tisi_host"]:
-                    out.append(
-                        self.evidence(
-                            "qr_tisi",
-                            "image",
-                            f"QR code ชี้ไปที่เว็บไซต์ สมอ. ({q['host']})",
-                            f"QR code points to a TISI host ({q['host']})",
-                            text=q["text"],
-                            value=qv,
-                        )
-                    )
-                else:
-                    out.append(
-                        self.evidence(
-                            "qr_suspicious",
-                            "image",
-                            f"QR code ไม่ได้ชี้ไปที่เว็บไซต์ สมอ. ({q['host'] or q['text'][:40]})",
-                            f"QR code does not point to a TISI host ({q['host'] or q['text'][:40]})",
-                            text=q["text"],
-                            value=qv,
-                        )
-                    )
-                for e in lic_det.from_text("image", normalize(qr_text_for_matching(qf)), seen):
-                    e.detector, e.version, e.span = self.name, self.version, None
-                    e.value.update(qv, via="qr")
-                    out.append(e)
-            if a.marks and not any(e.signal == "licence_number" for e in found):
-                m = max(a.marks, key=lambda m: m["score"])
+            )
+        licensee = reading.licensee
+        for lic in reading.licences:
+            key = licence_key(lic["licence_no"])
+            if key in seen:
+                continue
+            seen.add(key)
+            v = {"licence_no": lic["licence_no"], "licence_key": key, "tis": lic["tis"], "read_as": lic["how"]}
+            if licensee:
+                v["licensee_read"] = licensee["name"]
+                v["licensee_match"] = licensee["registry_match"]
+            out.append(
+                self.evidence(
+                    "licence_number",
+                    "image",
+                    f"แสดงเลขที่ใบอนุญาต {lic['licence_no']} (จากรูปภาพ)",
+                    f"shows licence number {lic['licence_no']} (in a photo)",
+                    text=lic["line"].raw,
+                    value={**v, **at(lic["line"])},
+                )
+            )
+        lic_det = LicenceNumberDetector()
+        for q in a.qrs:
+            qf = QrFinding(q["text"], tuple(q["box"]), q["host"], q["tisi_host"])
+            qv = {**base, "qr_text": q["text"], "box": q["box"], "thumbnail": a.thumbnails.get(box_key(q["box"]))}
+            host = q["host"] or q["text"][:40]
+            if q["tisi_host"]:
                 out.append(
                     self.evidence(
-                        "tis_mark_image",
+                        "qr_tisi",
                         "image",
-                        "พบเครื่องหมาย มอก. ในรูปภาพ แต่อ่านเลขที่ใบอนุญาตไม่ได้",
-                        "TIS mark shown in a photo, but no readable licence number",
-                        value={
-                            **base,
-                            "box": m["box"],
-                            "score": m["score"],
-                            "thumbnail": a.thumbnails.get(box_key(m["box"])),
-                        },
-                        score=m["score"],
+                        f"QR code ชี้ไปที่เว็บไซต์ สมอ. ({host})",
+                        f"QR code points to a TISI host ({host})",
+                        text=q["text"],
+                        value=qv,
                     )
                 )
+            else:
+                out.append(
+                    self.evidence(
+                        "qr_suspicious",
+                        "image",
+                        f"QR code ไม่ได้ชี้ไปที่เว็บไซต์ สมอ. ({host})",
+                        f"QR code does not point to a TISI host ({host})",
+                        text=q["text"],
+                        value=qv,
+                    )
+                )
+            for e in lic_det.from_text("image", normalize(qr_text_for_matching(qf)), seen):
+                e.detector, e.version, e.span = self.name, self.version, None
+                e.value.update(qv, via="qr")
+                out.append(e)
+        if a.marks and not reading.licences:
+            m = max(a.marks, key=lambda m: m["score"])
+            out.append(
+                self.evidence(
+                    "tis_mark_image",
+                    "image",
+                    "พบเครื่องหมาย มอก. ในรูปภาพ แต่อ่านเลขที่ใบอนุญาตไม่ได้",
+                    "TIS mark shown in a photo, but no readable licence number",
+                    value={
+                        **base,
+                        "box": m["box"],
+                        "score": m["score"],
+                        "thumbnail": a.thumbnails.get(box_key(m["box"])),
+                        "unconfirmed": [{"text": d["licence_no"], "why": d["why"]} for d in reading.dropped][:3],
+                    },
+                    score=m["score"],
+                )
+            )
         return out

@@ -8,7 +8,7 @@ import hashlib
 import io
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpcore
@@ -43,6 +43,7 @@ class LoadedImage:
     sha256: str
     image: object  # PIL.Image in RGB
     source: str
+    data: bytes = field(default=b"", repr=False)  # the bytes as fetched (kept as evidence by their SHA-256)
 
 
 def _decode(data: bytes, source: str) -> LoadedImage:
@@ -64,7 +65,7 @@ def _decode(data: bytes, source: str) -> LoadedImage:
         raise ImageRejected(f"{source}: decompression bomb ({e})")
     except Exception as e:  # PIL raises many types for corrupt data
         raise ImageRejected(f"{source}: not a readable image ({type(e).__name__}: {e})")
-    return LoadedImage(hashlib.sha256(data).hexdigest(), img.convert("RGB"), source)
+    return LoadedImage(hashlib.sha256(data).hexdigest(), img.convert("RGB"), source, data)
 
 
 def load_local(path: Path) -> LoadedImage:

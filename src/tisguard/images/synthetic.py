@@ -12,7 +12,20 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from tisguard.images.fonts import thai_font
 
 THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
-VARIANTS = ["clean", "rotate", "blur", "noise", "low_contrast", "busy", "small", "dark"]
+VARIANTS = [
+    "clean",
+    "rotate",
+    "blur",
+    "noise",
+    "low_contrast",
+    "busy",
+    "small",
+    "dark",
+    "rotate_large",  # 10–20° either way
+    "no_keyword",  # the licence on its own line, without 'ใบอนุญาตเลขที่'
+    "on_colour",  # white text on a coloured label
+    "perspective",  # photographed at an angle, with JPEG loss
+]
 
 
 def draw_tis_mark(d: ImageDraw.ImageDraw, cx: int, cy: int, r: int, ink=(20, 20, 20)) -> tuple[int, int, int, int]:
@@ -37,8 +50,8 @@ def qr_image(text: str, scale: int = 4) -> Image.Image:
 
 def label_image(rng: random.Random, spec: dict, variant: str) -> Image.Image:
     W, H = 800, 560
-    bg = (255, 255, 255) if variant != "dark" else (30, 30, 40)
-    ink = (15, 15, 15) if variant != "dark" else (240, 240, 240)
+    bg = {"dark": (30, 30, 40), "on_colour": (30, 80, 160)}.get(variant, (255, 255, 255))
+    ink = (240, 240, 240) if variant in ("dark", "on_colour") else (15, 15, 15)
     img = Image.new("RGB", (W, H), bg)
     d = ImageDraw.Draw(img)
     if variant == "busy":
@@ -61,7 +74,8 @@ def label_image(rng: random.Random, spec: dict, variant: str) -> Image.Image:
         t = f"มอก. {spec['standard']}"
         d.text((x0, y + 30), t.translate(THAI) if spec.get("thai_digits") else t, font=font, fill=ink)
     if spec.get("licence"):
-        d.text((x0, y + 90), f"ใบอนุญาตเลขที่ {spec['licence']}", font=font, fill=ink)
+        words = "" if variant == "no_keyword" else "ใบอนุญาตเลขที่ "
+        d.text((x0, y + 90), f"{words}{spec['licence']}", font=font, fill=ink)
     if spec.get("qr"):
         q = qr_image(spec["qr"])
         img.paste(q, (W - q.width - 40, H - q.height - 40))
@@ -76,7 +90,25 @@ def label_image(rng: random.Random, spec: dict, variant: str) -> Image.Image:
             px[rng.randrange(W), rng.randrange(H)] = tuple(rng.randrange(256) for _ in range(3))
     elif variant == "low_contrast":
         img = Image.blend(img, Image.new("RGB", img.size, (170, 170, 170)), 0.55)
+    elif variant == "rotate_large":
+        img = img.rotate(rng.choice([-1, 1]) * rng.uniform(10, 20), expand=True, fillcolor=bg, resample=Image.BICUBIC)
+    elif variant == "perspective":
+        img = _perspective(img, rng, bg)
     return img
+
+
+def _perspective(img: Image.Image, rng: random.Random, bg) -> Image.Image:
+    """Photographed at an angle (one side nearer), then saved as a JPEG at quality 50."""
+    import io
+
+    w, h = img.size
+    d = [rng.uniform(0.03, 0.08) * w for _ in range(4)]
+    quad = (d[0], d[1], d[2], h - d[3], w - d[0], h, w, 0)  # PIL QUAD: the source corners for the output box
+    img = img.transform((w, h), Image.QUAD, quad, resample=Image.BICUBIC, fillcolor=bg)
+    buf = io.BytesIO()
+    img.save(buf, format="JPEG", quality=50)
+    buf.seek(0)
+    return Image.open(buf).convert("RGB")
 
 
 def make_image_set(out: Path, n: int = 40, seed: int = 5, registry: list[dict] | None = None) -> Path:

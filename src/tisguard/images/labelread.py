@@ -1,0 +1,237 @@
+"""Label reading, the meaning half: standard numbers, licence numbers and the licensee in OCR lines,
+each checked against the catalogue and the registry before it is trusted.
+
+Real labels print the licence on its own line under or beside the mark (`ท1455-3/2921`), usually
+without "ใบอนุญาตเลขที่", and OCR reads the type letter as `n`, `vn`, `M` (ท), `u`, `W` (น)… So near a
+mark a licence-shaped string counts without a keyword, but only when its standard (after the slash) is
+in the catalogue, and either the registry knows the number or the label itself agrees (a Thai type
+letter read as such, or the same standard printed beside it). A misread number must not become a
+"licence not in the registry" accusation: an unconfirmed keyword-free reading is dropped, and the mark
+then counts as a mark without a readable licence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from tisguard.detect.text import normalize
+from tisguard.images.ocr import clean_ocr_text
+from tisguard.tisno import licence_key, licence_parts, tis_label
+
+# After normalisation (lower case, Arabic digits). The type letter as printed, or as OCR misreads it.
+_TYPE = r"(นค|ท|น|ส|vn|nn|un|ua|n|m|u|w|h)?"
+_PART = (
+    r"(?:\s*+(?:เล่ม|part)\s*+(\d{1,3}(?:\s*+\(\s*+\d{1,3}\s*+\))?)|\s*+\(\s*+(\d{1,3}(?:\s*+[-–]\s*+\d{1,3})?)\s*+\))?"
+)
+# the dash between running and sub-number may come out as '.', ',' or a space
+LICENCE_SHAPE = re.compile(
+    r"(?<![\d/])\(?\s*+"
+    + _TYPE
+    + r"\s*+\)?\s*+(\d{1,7})(?:\s*+[-–.,]\s*+|\s++)(\d{1,5})\s*+[/|]\s*+(\d{1,5})(?![\d])"
+    + _PART
+)
+_THAI_TYPES = {"นค", "ท", "น", "ส"}
+_GUESS = {"vn": "ท", "nn": "ท", "n": "ท", "m": "ท", "h": "ท", "u": "น", "w": "น", "un": "นค", "ua": "นค"}
+_KEYWORD = re.compile(r"ใบอนุญาต|อนุญาต|licen[cs]e|lic\.|เลขที่")
+# a part ('เล่ม 2(7)') may stand before the year without the dash (OCR drops it there) and 'เล่ม' may come
+# out as three Latin letters ('wan'); the catalogue must then hold that part's edition, so noise cannot pass
+_STANDARD = re.compile(
+    r"(?<![\d/])(\d{1,5})(?:\s*+(?:เล่?ม|part|[a-z]{3})\s*+(\d{1,3}(?:\s*+\(\s*+\d{1,3}\s*+\))?)\s*+[-–]?|\s*+[-–])"
+    r"\s*+(25\d\d)(?!\d)"
+)
+_LICENSEE = re.compile(r"บริษัท|จำกัด|ห้างหุ้นส่วน|co\.?,?\s*+ltd|limited")
+# digits OCR reads as letters inside a number (only applied inside licence- or standard-shaped runs)
+_DIGITISH = str.maketrans({"o": "0", "l": "1", "i": "1", "|": "1", "s": "5", "b": "8"})
+_NUMBER_RUN = re.compile(r"[\doli|sb]{1,7}\s*+[-–.,]\s*+[\doli|sb]{1,5}\s*+[/|]\s*+[\doli|sb]{2,5}")
+
+
+@dataclass
+class Line:
+    text: str  # cleaned and normalised
+    raw: str
+    box: tuple[int, int, int, int] | None = None
+    confidence: float | None = None
+
+
+@dataclass
+class Reading:
+    """What one label says, each item already checked. Items carry the line they were read on."""
+
+    standards: list[dict] = field(default_factory=list)  # {"tis", "year_be", "line"}
+    licences: list[dict] = field(default_factory=list)  # {"licence_no", "tis", "how", "line", ...}
+    licensee: dict | None = None  # {"name", "line", "registry_match"}
+    dropped: list[dict] = field(default_factory=list)  # licence-shaped readings not trusted, with why
+
+
+def _digits_fixed(text: str) -> str:
+    return _NUMBER_RUN.sub(lambda m: m.group(0).translate(_DIGITISH), text)
+
+
+def lines_of(ocr_lines: list[dict]) -> list[Line]:
+    out = []
+    for l in ocr_lines:
+        t = normalize(clean_ocr_text(l["text"])).text
+        out.append(Line(_digits_fixed(t), l["text"], tuple(l["box"]) if l.get("box") else None, l.get("confidence")))
+    return out
+
+
+def _near(line: Line, marks: list[dict], reach: float = 9.0) -> bool:
+    """Whether the line lies within `reach` mark radii of a mark (true when positions are unknown)."""
+    if not marks or line.box is None:
+        return bool(marks)
+    x0, y0, x1, y1 = line.box
+    for m in marks:
+        mx0, my0, mx1, my1 = m["box"]
+        r = max(1.0, (mx1 - mx0) / 2)
+        cx, cy = (mx0 + mx1) / 2, (my0 + my1) / 2
+        dx = max(x0 - cx, 0, cx - x1)
+        dy = max(y0 - cy, 0, cy - y1)
+        if (dx * dx + dy * dy) ** 0.5 <= reach * r:
+            return True
+    return False
+
+
+def _standards(lines: list[Line], catalogue) -> list[dict]:
+    """Standard numbers with their year, kept only when that edition is in the catalogue."""
+    out, seen = [], set()
+    for line in lines:
+        for m in _STANDARD.finditer(line.text):
+            part = re.sub(r"\s+", "", m.group(2)) if m.group(2) else None
+            tis = tis_label(m.group(1), part)
+            year = int(m.group(3))
+            if (tis, year) in seen or catalogue.edition(tis, year) is None:
+                continue
+            seen.add((tis, year))
+            out.append({"tis": tis, "year_be": year, "line": line})
+    return out
+
+
+def _licence_text(type_: str | None, m: re.Match) -> str:
+    suffix = m.group(4)
+    if m.group(5):
+        suffix += " เล่ม " + re.sub(r"\s+", "", m.group(5))
+    elif m.group(6):
+        suffix += "(" + re.sub(r"\s+", "", m.group(6)) + ")"
+    return f"{type_ or ''}{int(m.group(2))}-{int(m.group(3))}/{suffix}"
+
+
+def _in_registry(registry, number: str, m: re.Match, type_guessed: bool):
+    """The registry's licence for a reading: as read; without a guessed type letter; and with one or two
+    leading digits dropped from the running number (OCR reads the type letter ท/น as 1 or 4)."""
+    if not len(registry):
+        return None
+    hit = registry.by_number(number)
+    if hit is None and type_guessed:
+        hit = registry.by_number(_licence_text(None, m))
+    running = m.group(2)
+    for cut in (1, 2):
+        if hit is not None or len(running) - cut < 1:
+            break
+        hit = registry.by_number(f"{running[cut:]}-{int(m.group(3))}/{number.split('/', 1)[1]}")
+    return hit
+
+
+_BY_STANDARD: dict[int, tuple[object, dict[str, dict[str, str]]]] = {}
+
+
+def _near_miss(registry, parts: dict) -> str | None:
+    """A registry licence for the same standard one edit away in its running and sub-numbers: the reading
+    is then far more likely a misread of it than a different licence."""
+    if not len(registry):
+        return None
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    cached = _BY_STANDARD.get(id(registry))
+    if cached is None or cached[0] is not registry:
+        index: dict[str, dict[str, str]] = {}  # standard number -> {licence_no: "running-sub"}
+        for lic in registry.licences:
+            p = licence_parts(lic.licence_no)
+            if p is not None:
+                index.setdefault(lic.tis_number.split(" ")[0], {})[lic.licence_no] = f"{p['running']}-{p['sub']}"
+        if len(_BY_STANDARD) > 4:
+            _BY_STANDARD.clear()
+        _BY_STANDARD[id(registry)] = cached = (registry, index)
+    choices = cached[1].get(parts["tis"].split(" ")[0])
+    if not choices:
+        return None
+    target = f"{parts['running']}-{parts['sub']}"
+    best = process.extractOne(target, choices, scorer=Levenshtein.distance, score_cutoff=1)
+    return best[2] if best is not None else None
+
+
+def _licences(lines: list[Line], marks: list[dict], standards: list[dict], ref, reading: Reading) -> None:
+    keyword_anywhere = any(_KEYWORD.search(l.text) for l in lines)
+    label_standards = {s["tis"] for s in standards}
+    seen: set[str] = set()
+    for i, line in enumerate(lines):
+        for m in LICENCE_SHAPE.finditer(line.text):
+            printed = m.group(1)
+            thai_type = printed if printed in _THAI_TYPES else None
+            guessed = thai_type or _GUESS.get(printed or "", None)
+            number = _licence_text(guessed, m)
+            parts = licence_parts(number)
+            if parts is None:
+                continue
+            key = licence_key(number)
+            if key in seen:
+                continue
+            seen.add(key)
+            before = line.text[max(0, m.start() - 40) : m.start()]
+            prev = lines[i - 1].text if i else ""
+            keyword = bool(_KEYWORD.search(before) or (not before.strip() and _KEYWORD.search(prev[-30:])))
+            item = {"licence_no": number, "tis": parts["tis"], "line": line, "printed_type": printed}
+            if not ref.catalogue.has(parts["tis"]) and not ref.catalogue.has(str(int(m.group(4)))):
+                reading.dropped.append({**item, "why": "standard after the slash is not in the catalogue"})
+                continue
+            known = _in_registry(ref.registry, number, m, guessed != thai_type)
+            near = None if known is not None else _near_miss(ref.registry, parts)
+            if known is not None:
+                item.update(licence_no=known.licence_no, tis=known.tis_number, how="registry")
+            elif near is not None:
+                reading.dropped.append({**item, "why": f"one digit away from registry licence {near}: a misread"})
+                continue
+            elif keyword:
+                item["how"] = "keyword"
+            elif thai_type and _near(line, marks) and (not label_standards or parts["tis"] in label_standards):
+                item["how"] = "near_mark"
+            elif keyword_anywhere and thai_type:
+                item["how"] = "keyword_on_label"
+            else:
+                why = "no keyword, no mark nearby and not in the registry"
+                if marks:
+                    why = "read without a keyword and not confirmed by the registry or the label"
+                reading.dropped.append({**item, "why": why})
+                continue
+            reading.licences.append(item)
+
+
+def _licensee(lines: list[Line], reading: Reading, ref) -> None:
+    for line in lines:
+        if not _LICENSEE.search(line.text):
+            continue
+        name = line.raw.strip()
+        match = None
+        for lic in reading.licences:
+            known = ref.registry.by_number(lic["licence_no"]) if len(ref.registry) else None
+            if known is not None:
+                from rapidfuzz import fuzz
+
+                from tisguard.registry.model import clean_company_name
+
+                score = fuzz.ratio(clean_company_name(clean_ocr_text(name)), clean_company_name(known.licensee))
+                if score >= 70:
+                    match = {"licence_no": known.licence_no, "licensee": known.licensee, "score": round(score, 1)}
+        reading.licensee = {"name": name, "line": line, "registry_match": match}
+        return
+
+
+def read(ocr_lines: list[dict], marks: list[dict], ref) -> Reading:
+    """Everything checkable one photo's OCR lines say, against `ref` (catalogue, registry)."""
+    lines = lines_of(ocr_lines)
+    reading = Reading()
+    reading.standards = _standards(lines, ref.catalogue)
+    _licences(lines, marks, reading.standards, ref, reading)
+    _licensee(lines, reading, ref)
+    return reading
