@@ -14,9 +14,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from tisguard.spec.listing import VERDICTS
+from tisguard.detect.verdict import FLAGGED_VALUES, Verdict
 
-FLAG = {"unverified", "non_compliant"}
+FLAG = set(FLAGGED_VALUES)
+VERDICTS = tuple(v.value for v in Verdict)
 # the figures kept for each group with --by (the confusion matrix and tables stay in the overall report)
 GROUP_KEYS = (
     "n",

@@ -8,10 +8,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select, update
 
-from tisguard.tisno import canonical_tis
-from tisguard.tisno import licence_key
 from tisguard.registry.model import Licence, Registry
 from tisguard.store.tables import licences
+from tisguard.tisno import canonical_tis, licence_key
 
 COLUMNS = (
     "licence_no",

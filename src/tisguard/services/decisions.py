@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, select
 
 from tisguard.config import Settings
+from tisguard.detect.verdict import FLAGGED_VALUES, Verdict
 from tisguard.services import audit
 from tisguard.services.errors import FieldError
 from tisguard.services.evidence_package import build_package
@@ -150,7 +151,7 @@ def export_labels(db: Engine):
             lrow = conn.execute(listing_query().where(listings.c.id == pk)).first()
             rec = stored_listing(lrow).model_dump(mode="json", exclude_none=True)
             if d.decision == "confirm":
-                verdict = d.verdict if d.verdict in ("unverified", "non_compliant") else "non_compliant"
+                verdict = d.verdict if d.verdict in FLAGGED_VALUES else Verdict.NON_COMPLIANT.value
                 label = {"verdict": verdict, "tis": d.tis_number, "reason": f"officer confirmed ({d.legal_basis})"}
             elif d.reason == "false_positive":
                 label = {"verdict": "not_regulated", "tis": None, "reason": "officer dismissed: not regulated"}

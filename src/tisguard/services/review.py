@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 
 from sqlalchemy import Engine, and_, func, or_, select
 
+from tisguard.detect.verdict import FLAGGED_VALUES
 from tisguard.services.errors import FieldError
 from tisguard.services.thai import BANGKOK
 from tisguard.store.tables import (
@@ -19,7 +20,7 @@ from tisguard.store.tables import (
     sellers,
 )
 
-FLAGGED = ("unverified", "non_compliant")
+FLAGGED = FLAGGED_VALUES
 FINAL = ("confirm", "dismiss")
 
 

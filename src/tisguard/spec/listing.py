@@ -8,14 +8,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
+import orjson
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from tisguard.detect.verdict import Verdict
 
 MAX_TEXT_CHARS = {"title": 2_000, "description": 100_000}
 PLATFORM_SLUG = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
-VERDICTS = ("not_regulated", "compliant", "unverified", "non_compliant")
+VERDICTS = tuple(v.value for v in Verdict)
 MAX_URL_CHARS = 2_048
 MAX_SOLD_COUNT = 10**12  # far above any real shop; keeps the value inside every database integer
 MAX_DEPTH = 32  # objects/arrays inside a record (extra fields); JSON columns and encoders have hard limits
@@ -61,7 +64,7 @@ class Image(BaseModel):
 
 
 class Label(BaseModel):
-    verdict: Literal["not_regulated", "compliant", "unverified", "non_compliant"]
+    verdict: Verdict
     tis: str | None = None
     reason: str | None = None
 
@@ -128,26 +131,30 @@ def _text_problem(s: str) -> str | None:
 def structure_errors(raw: dict, record_no: int = 0, listing_id: str | None = None) -> list[RecordError]:
     """Problems no database or JSON encoder accepts, found before model validation: NUL characters and lone
     surrogates in any string (keys included), and nesting deeper than MAX_DEPTH. Iterative, so a record nested
-    thousands deep cannot exhaust the stack; each problem names its field."""
+    thousands deep cannot exhaust the stack; each problem names its field.
+
+    Cheap for a plain record: orjson refuses lone surrogates and escapes NUL, so one pass in C clears the text of
+    almost every record, and the walk then only counts the depth of containers."""
+    try:
+        check_text = b"\\u0000" in orjson.dumps(raw)
+    except (orjson.JSONEncodeError, TypeError):
+        check_text = True  # a surrogate, or something else odd: look at every string to name the field
     errors: list[RecordError] = []
-    stack: list[tuple[Any, tuple, int]] = [(raw, (), 0)]
+    stack: list[tuple[dict | list, tuple, int]] = [(raw, (), 0)]
     while stack and len(errors) < 20:
         value, path, depth = stack.pop()
-        if isinstance(value, str):
-            if problem := _text_problem(value):
-                errors.append(RecordError(record_no, _loc(path), problem, listing_id))
-        elif isinstance(value, (dict, list)):
-            if depth >= MAX_DEPTH:
-                errors.append(
-                    RecordError(record_no, _loc(path[:1]), f"nested more than {MAX_DEPTH} levels deep", listing_id)
-                )
-                continue
-            items = value.items() if isinstance(value, dict) else enumerate(value)
-            for k, v in items:
-                if isinstance(k, str) and (problem := _text_problem(k)):
-                    errors.append(RecordError(record_no, _loc((*path, repr(k))), "field name " + problem, listing_id))
-                    continue
+        if depth >= MAX_DEPTH:
+            errors.append(
+                RecordError(record_no, _loc(path[:1]), f"nested more than {MAX_DEPTH} levels deep", listing_id)
+            )
+            continue
+        for k, v in value.items() if isinstance(value, dict) else enumerate(value):
+            if check_text and type(k) is str and (problem := _text_problem(k)):
+                errors.append(RecordError(record_no, _loc((*path, repr(k))), "field name " + problem, listing_id))
+            elif isinstance(v, (dict, list)):
                 stack.append((v, (*path, k), depth + 1))
+            elif check_text and type(v) is str and (problem := _text_problem(v)):
+                errors.append(RecordError(record_no, _loc((*path, k)), problem, listing_id))
     return sorted(errors, key=lambda e: e.field)
 
 
