@@ -8,26 +8,106 @@ import typer
 from tisguard.cli.common import DataOpt, JsonOpt, emit_json, fail, settings_for
 
 DEFAULT_TRAIN = Path("datasets/dev/train.jsonl")
+DEFAULT_EXTRAS = (Path("datasets/handwritten/listings.jsonl"), Path("datasets/train-extra"))
+
+
+def _extra_files(paths: list[Path]) -> list[tuple[str, Path]]:
+    """(source name, file) for each extra path; a folder contributes its *.jsonl files."""
+    out = []
+    for p in paths:
+        files = sorted(p.glob("*.jsonl")) if p.is_dir() else [p]
+        for f in files:
+            if not f.exists():
+                fail(f"{f}: no such file")
+            name = "handwritten" if "handwritten" in f.parts else "train-extra" if "train-extra" in f.parts else f.stem
+            out.append((name, f))
+    return out
+
+
+def _officer_decisions(data: Path | None):
+    """The store's confirmed and dismissed listings as a source, or None (with a note) when there is no store."""
+    from tisguard.detect.train import Source
+    from tisguard.services.decisions import export_labels
+    from tisguard.store.db import StoreNotReady, open_store
+
+    try:
+        db = open_store(settings_for(data), write=False)
+    except StoreNotReady as e:
+        typer.echo(f"officer decisions not merged: {e}", err=True)
+        return None
+    records = list(export_labels(db))
+    db.dispose()
+    return Source.from_records("officer-decisions", records, "store") if records else None
 
 
 def train(
     train_file: Annotated[Path, typer.Argument(help="labelled listings (listing-v1 + label)")] = DEFAULT_TRAIN,
     out: Annotated[Optional[Path], typer.Option(help="model JSON path (default: DATA/models/category.json)")] = None,
+    extra: Annotated[
+        Optional[list[Path]],
+        typer.Option(
+            help="more labelled files or folders of *.jsonl (default: datasets/handwritten and datasets/train-extra "
+            "when present); repeatable"
+        ),
+    ] = None,
+    no_extra: Annotated[bool, typer.Option("--no-extra", help="train on TRAIN_FILE (and decisions) only")] = False,
+    with_real_dev: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--with-real-dev",
+            help="real labelled listings (label.regulated/tis/alternates) to train on, read in place (never copied)",
+        ),
+    ] = None,
+    decisions: Annotated[
+        bool, typer.Option("--decisions/--no-decisions", help="merge the store's officer decisions")
+    ] = True,
+    cv: Annotated[
+        int,
+        typer.Option(help="k-fold cross-validation first (k ≥ 2): calibration + held-out figures on --with-real-dev"),
+    ] = 0,
     c: Annotated[float, typer.Option(help="inverse regularisation strength")] = 8.0,
     data: DataOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Rebuild the category model from labelled data; writes category.json + category.npz."""
-    from tisguard.detect.train import train as run_train
+    """Rebuild the category model from labelled data; writes category.json + category.npz.
+
+    Merges, each with its own weight: TRAIN_FILE (the generator's split), the hand-written sets, the real
+    listings given with --with-real-dev, and the officers' confirmed/dismissed decisions from the store."""
+    from tisguard.detect.train import Source, TrainingDataError, train_sources
 
     if not train_file.exists():
         fail(f"{train_file}: no such file (run from the project root, or give the path)")
-    out = out or settings_for(data).models_dir / "category.json"
-    result = run_train(train_file, out, c=c)
+    try:
+        sources = [Source.from_file("synthetic", train_file)]
+        if not no_extra:
+            paths = extra if extra else [p for p in DEFAULT_EXTRAS if p.exists()]
+            sources += [Source.from_file(name, f) for name, f in _extra_files(paths)]
+        if with_real_dev is not None:
+            if not with_real_dev.exists():
+                fail(f"{with_real_dev}: no such file")
+            sources.append(Source.from_file("real-dev", with_real_dev))
+        if decisions and (dec := _officer_decisions(data)) is not None:
+            sources.append(dec)
+        if cv == 1 or cv < 0:
+            fail("--cv: give 0 (no cross-validation) or a number of folds ≥ 2")
+        out = out or settings_for(data).models_dir / "category.json"
+        result = train_sources(sources, out, c=c, cv=cv)
+    except TrainingDataError as e:
+        fail(str(e))
+    used = ", ".join(f"{s['name']} {s['used']}" for s in result["sources"])
     typer.echo(
-        f"model {result['version']}: {result['n']} examples, {result['classes']} classes, {result['features']} features, "
-        f"T={result['temperature']:.2f}, held-back accuracy {result['calibration_accuracy']:.3f} → {result['out']}",
+        f"model {result['version']}: {result['n']} examples ({used}), {result['classes']} classes, "
+        f"{result['features']} features, T={result['temperature']:.2f} ({result['calibration']}) → {result['out']}",
         err=json_out,
     )
+    cvr = result.get("cross_validation") or {}
+    if "real-dev" in cvr:
+        f = cvr["real-dev"]
+        typer.echo(
+            f"real-dev, {cvr['k']}-fold held-out: false-positive rate {f['false_positive_rate']}, "
+            f"regulated recall {f['regulated_recall']}, standard accuracy {f['standard_accuracy']} "
+            f"(n = {f['n_not_regulated']} not regulated, {f['n_regulated']} regulated)",
+            err=json_out,
+        )
     if json_out:
         emit_json(result)

@@ -203,4 +203,13 @@ class Engine:
             standard,
             self.version,
             d.fixes,
+            _product_confidence(ctx, d.verdict.value),
         )
+
+
+def _product_confidence(ctx: ListingContext, verdict: str) -> float | None:
+    """How sure the model is of what the product is: p(chosen standard), or p(none) when not regulated."""
+    p = ctx.product
+    if p is None:
+        return None
+    return round(1.0 - p.p_regulated if verdict == "not_regulated" else p.p_standard, 4)

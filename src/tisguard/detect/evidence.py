@@ -49,6 +49,7 @@ class Assessment:
     standard: dict[str, Any] | None
     engine_version: str
     fixes: list[dict[str, str]] = field(default_factory=list)
+    product_confidence: float | None = None  # p(chosen standard), or p(none) when not regulated
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -63,6 +64,7 @@ class Assessment:
             "standard": self.standard,
             "engine_version": self.engine_version,
             "fixes": self.fixes,
+            "product_confidence": self.product_confidence,
         }
 
 

@@ -1,17 +1,52 @@
-"""Feature keys of the category model: character n-grams of title + category, and lexicon hits.
+"""Feature keys of the category model: what the listing sells, read from its title, category, description
+head, attributes, brand and price.
 
-The same function feeds training and scoring, so the two can never drift apart.
+Keys (one function feeds training and scoring, so the two can never drift apart):
+- character 2–3-grams of ' title | category ', with standard and licence numbers masked: a number
+  written in the listing is evidence about compliance, not about what the product is;
+- lexicon and product-term hits of the title, placed by role. Thai titles name the head product first
+  ('ผ้าคลุม พัดลม' is a cover), English and Chinese usually last ('fan cover'); words after a "for" marker
+  ('สำหรับ', 'ใช้กับ', 'compatible with', '适用于') name what the item goes with, not what is sold. So a
+  product term counts as `L:` in the head part, as `FL:` after a "for" marker, and a part/accessory
+  word before or after it adds `PB:`/`PA:` keys;
+- cue classes (part, non-electric, material, pet, decor, sport, kid, publication, phone, …) and their
+  conjunctions with the standards named (`XC:cue:tis`) and with each other (`CC:a:b`), so a linear model
+  can learn that a ceramic bowl is not 655 while a ceramic tile is 2508;
+- hits in the category, the description head and the attributes under their own prefixes; the brand;
+  a price bucket (an accessory costs a fraction of the product it goes with).
+Everything is dictionary lookups and one Aho-Corasick pass per field: no tokenizer on the hot path.
 """
 
 from __future__ import annotations
 
+import math
+import re
+from collections.abc import Mapping
+
 from tisguard.detect.lexicon import LexHit, Lexicon
 from tisguard.detect.text import normalize
 
-FEATURES_VERSION = 4  # bump when the keys below change: a model only fits the scheme it was trained with
+FEATURES_VERSION = 5  # bump when the keys below change: a model only fits the scheme it was trained with
 NGRAM_RANGE = (2, 3)
 DESC_HEAD_CHARS = 400
-LEXICON_REPEAT = 4  # a lexicon hit counts as this many n-grams, so curated terms outweigh incidental n-grams
+ATTR_CHARS = 400
+LEXICON_REPEAT = 4  # a structured key counts as this many n-grams, so curated terms outweigh incidental n-grams
+PART_KINDS = ("exclude", "accessory")
+_HEAD_CUES = ("part", "pub")  # cue classes that, named before a product, make the listing something else
+_NO_CONJ = {"for"}  # cue classes that only place other hits (no conjunction keys of their own)
+# A standard or licence number: digits become '#' (same length, so hit offsets still map to the title).
+# Bounded repeats and no nested quantifiers: linear time.
+_MARK_NUMBER = re.compile(
+    r"(?:มอก|ม\.อ\.ก|tis)\.?\s?\d{1,5}[\d ./()-]{0,16}|(?:นค|[ทนส])\s?\d{1,7}\s?-\s?\d{1,5}\s?/\s?\d{1,5}"
+)
+_DIGIT = re.compile(r"\d")
+
+
+def mask_marks(text: str) -> str:
+    """Standard numbers ('มอก. 2432-2555', 'tis 166') and licence numbers ('ท1234-5/2432') with digits as '#'."""
+    if "มอก" not in text and "tis" not in text and "ม.อ.ก" not in text and "/" not in text:
+        return text
+    return _MARK_NUMBER.sub(lambda m: _DIGIT.sub("#", m.group(0)), text)
 
 
 def model_text(title_norm: str, category_norm: str) -> str:
@@ -33,21 +68,85 @@ def ngram_keys(text: str) -> list[str]:
     return list(map(text.__getitem__, slices))
 
 
-def lexicon_keys(head_hits: list[LexHit], desc_hits: list[LexHit]) -> list[str]:
-    """Per-standard hit keys, plus 'any term' / 'any exclusion' keys that every standard's
-    examples train together, so a term seen rarely in training still counts as a product name."""
-    keys = []
-    for h in head_hits:
-        keys.append(f"\x00L:{h.tis}" if h.kind == "term" else f"\x00X:{h.tis}" if h.kind == "exclude" else "\x00ACC")
-    kinds = {h.kind for h in head_hits}
-    if "term" in kinds:
-        keys.append("\x00LANY")
-    if "exclude" in kinds:
-        keys.append("\x00XANY")
-    for h in desc_hits:
+def _head_class(h: LexHit) -> str | None:
+    """'part' or 'pub' for a hit that names a non-product head noun (a cover, a filter, a book), else None."""
+    if h.kind in PART_KINDS:
+        return "part"
+    if h.kind == "cue" and h.tis in _HEAD_CUES:
+        return h.tis
+    return None
+
+
+def title_keys(title_hits: list[LexHit]) -> list[str]:
+    """Keys from the title's hits, by role: head product, "for" target, parts before/after a product term."""
+    for_at = min((h.start for h in title_hits if h.kind == "cue" and h.tis == "for" and h.start > 1), default=None)
+    head = title_hits if for_at is None else [h for h in title_hits if h.start < for_at]
+    target = [] if for_at is None else [h for h in title_hits if h.start > for_at]
+    keys: list[str] = []
+    head_tis: list[str] = []
+    cues: list[str] = []
+    for h in head:
         if h.kind == "term":
-            keys.append(f"\x00DL:{h.tis}")
-    return keys * LEXICON_REPEAT
+            keys.append(f"\x00L:{h.tis}")
+            head_tis.append(h.tis)
+        elif h.kind == "exclude":
+            keys.append(f"\x00X:{h.tis}")
+        elif h.kind == "accessory":
+            keys.append("\x00ACC")
+        elif h.tis not in _NO_CONJ:
+            cues.append(h.tis)
+    if head_tis:
+        keys.append("\x00LANY")
+    if any(h.kind == "exclude" for h in head):
+        keys.append("\x00XANY")
+    target_tis = set()
+    for h in target:
+        if h.kind == "term":
+            target_tis.add(h.tis)
+            keys.append(f"\x00FL:{h.tis}")
+        elif h.kind == "cue":
+            keys.append(f"\x00FC:{h.tis}")
+            keys.extend(f"\x00XF:{h.tis}:{t}" for t in set(head_tis))  # a toy 'for dogs', a battery 'for iPhone'
+        else:
+            keys.append("\x00FX")
+    if target_tis and not head_tis:
+        keys.append("\x00FONLY")
+    if for_at is not None:
+        keys.append("\x00FOR")
+    # Which comes first in the head: a part/publication word or a product term (squeezed hits, start -1,
+    # have no place).
+    placed = sorted((h for h in head if h.start >= 0 and (h.kind == "term" or _head_class(h))), key=lambda h: h.start)
+    if placed:
+        first = placed[0]
+        first_class = _head_class(first)
+        if first_class and head_tis:
+            keys += ["\x00PB", f"\x00PB-{first_class}"]
+            keys.extend(f"\x00PB:{t}" for t in set(head_tis))
+        elif first.kind == "term" and any(_head_class(h) and h.start >= first.end for h in placed):
+            keys.append("\x00PA")
+            keys.extend(f"\x00PA:{t}" for t in set(head_tis))
+    ucues = sorted(set(cues))
+    for c in ucues:
+        keys.append(f"\x00C:{c}")
+        for t in set(head_tis):
+            keys.append(f"\x00XC:{c}:{t}")
+    for i, a in enumerate(ucues):
+        for b in ucues[i + 1 :]:
+            keys.append(f"\x00CC:{a}:{b}")
+    return keys
+
+
+def field_keys(prefix: str, hits: list[LexHit]) -> list[str]:
+    """Hits in another field (category K, description D, attributes A): terms, cue classes, parts."""
+    out = set()
+    for h in hits:
+        if h.kind == "term":
+            out.add(f"\x00{prefix}L:{h.tis}")
+        elif h.kind == "cue":
+            out.add(f"\x00{prefix}C:{h.tis}")
+        else:
+            out.add(f"\x00{prefix}X")
+    return list(out)
 
 
 def description_head(description: str | None) -> str:
@@ -55,18 +154,52 @@ def description_head(description: str | None) -> str:
     return description[:DESC_HEAD_CHARS].lower() if description else ""
 
 
+def price_key(price: float | None) -> list[str]:
+    if not price or price <= 0:
+        return []
+    return [f"\x00PR:{min(int(math.log2(price + 1)), 17)}"]
+
+
 def feature_keys(
-    title_norm: str, category_norm: str, description: str | None, lexicon: Lexicon
+    title_norm: str,
+    category_norm: str,
+    description: str | None,
+    lexicon: Lexicon,
+    brand: str | None = None,
+    attributes: Mapping[str, object] | None = None,
+    price: float | None = None,
 ) -> tuple[list[str], list[LexHit]]:
-    """Feature keys (and the title's lexicon hits) from normalised title and category: the one place both
-    training and scoring build them, so the two cannot drift apart."""
-    text = model_text(title_norm, category_norm)
-    head_hits = lexicon.scan_with_spacing_variants(text)
+    """Feature keys and the title's lexicon hits, from normalised title and category and the raw rest:
+    the one place both training and scoring build them, so the two cannot drift apart."""
+    title = mask_marks(title_norm)
+    text = model_text(title, category_norm)
+    hits = lexicon.scan_with_spacing_variants(text)
+    t_end = len(title) + 1  # offsets below this are in the title (after the leading space)
+    title_hits = [h for h in hits if h.start < t_end]
+    structured = title_keys(title_hits)
+    if len(title_hits) < len(hits):
+        structured += field_keys("K", [h for h in hits if h.start >= t_end])
     desc = description_head(description)
-    desc_hits = lexicon.scan(desc) if desc else []
-    return ngram_keys(text) + lexicon_keys(head_hits, desc_hits), head_hits
+    if desc:
+        structured += field_keys("D", lexicon.scan(desc))
+    if attributes:
+        values = " ".join(str(v) for v in attributes.values())[:ATTR_CHARS].lower()
+        if values:
+            structured += field_keys("A", lexicon.scan(values))
+    if brand and brand.strip():
+        structured.append("\x00B:" + brand.strip().lower()[:40])
+    return ngram_keys(text) + structured * LEXICON_REPEAT + price_key(price), title_hits
 
 
-def feature_keys_for(title: str, category: str, description: str, lexicon: Lexicon) -> tuple[list[str], list[LexHit]]:
-    """Training-side entry: raw strings in."""
-    return feature_keys(normalize(title).text, normalize(category).text, description, lexicon)
+def record_keys(rec: Mapping, lexicon: Lexicon) -> tuple[list[str], list[LexHit]]:
+    """Training-side entry: a raw listing-v1 record (dict) in."""
+    attrs = rec.get("attributes")
+    return feature_keys(
+        normalize(rec.get("title") or "").text,
+        normalize(rec.get("platform_category") or "").text,
+        rec.get("description") or "",
+        lexicon,
+        rec.get("brand") if isinstance(rec.get("brand"), str) else None,
+        attrs if isinstance(attrs, Mapping) else None,
+        rec.get("price") if isinstance(rec.get("price"), (int, float)) else None,
+    )

@@ -1,4 +1,6 @@
-"""The per-standard product-term lexicon (data/lexicon.json) compiled into one Aho-Corasick automaton."""
+"""The per-standard product-term lexicon (data/lexicon.json) and the category model's own product terms
+(data/product_terms.json: cue words and extra product names) compiled into one Aho-Corasick automaton,
+so a title is scanned once for both."""
 
 from __future__ import annotations
 
@@ -14,8 +16,8 @@ _LATIN = set("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
 class LexHit(NamedTuple):
-    kind: str  # term | exclude | accessory
-    tis: str | None
+    kind: str  # term | exclude | accessory | cue
+    tis: str | None  # the standard (term, exclude), None (accessory), or the cue class (cue)
     term: str
     start: int
     end: int
@@ -25,27 +27,54 @@ def packaged_lexicon_path() -> Path:
     return Path(str(resources.files("tisguard") / "data" / "lexicon.json"))
 
 
+def packaged_product_terms_path() -> Path:
+    return Path(str(resources.files("tisguard") / "data" / "product_terms.json"))
+
+
 class Lexicon:
-    def __init__(self, data: dict):
+    """`data` is lexicon.json; `product_terms` (optional) adds cue classes and per-standard terms and
+    exclusions the model needs. A term listed twice for the same standard and kind counts once."""
+
+    def __init__(self, data: dict, product_terms: dict | None = None):
         self.data = data
+        self.product_terms = product_terms or {}
         self.standards: dict[str, dict] = data["standards"]
-        self.digest = hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:12]
-        self._auto = ahocorasick.Automaton()
-        entries: dict[str, list[tuple[str, str | None]]] = {}
+        self.digest = hashlib.sha256(
+            json.dumps([data, self.product_terms], sort_keys=True, ensure_ascii=False).encode()
+        ).hexdigest()[:12]
+        self.cue_classes: tuple[str, ...] = tuple(sorted(self.product_terms.get("cues", {})))
+        entries: dict[str, dict[tuple[str, str | None], None]] = {}
+
+        def add(term: str, kind: str, tis: str | None) -> None:
+            term = term.strip().lower()
+            if term:
+                entries.setdefault(term, {})[(kind, tis)] = None
+
         for tis, spec in self.standards.items():
             for t in spec.get("terms", []):
-                entries.setdefault(t.lower(), []).append(("term", tis))
+                add(t, "term", tis)
             for t in spec.get("exclude", []):
-                entries.setdefault(t.lower(), []).append(("exclude", tis))
+                add(t, "exclude", tis)
         for t in data.get("generic_accessory", []):
-            entries.setdefault(t.lower(), []).append(("accessory", None))
+            add(t, "accessory", None)
+        for kind, key in (("term", "terms"), ("exclude", "exclude")):
+            for tis, terms in self.product_terms.get(key, {}).items():
+                for t in terms:
+                    add(t, kind, tis)
+        for cls, terms in self.product_terms.get("cues", {}).items():
+            for t in terms:
+                add(t, "cue", cls)
+        self._auto = ahocorasick.Automaton()
         for term, kinds in entries.items():
             self._auto.add_word(term, (term, tuple(kinds)))
         self._auto.make_automaton()
 
     @classmethod
-    def load(cls, path: Path | None = None) -> Lexicon:
-        return cls(json.loads((path or packaged_lexicon_path()).read_text(encoding="utf-8")))
+    def load(cls, path: Path | None = None, product_terms_path: Path | None = None) -> Lexicon:
+        """The lexicon file (default: the packaged one) with the packaged product terms."""
+        data = json.loads((path or packaged_lexicon_path()).read_text(encoding="utf-8"))
+        pt = json.loads((product_terms_path or packaged_product_terms_path()).read_text(encoding="utf-8"))
+        return cls(data, pt)
 
     def related(self, tis: str) -> set[str]:
         return {tis, *self.standards.get(tis, {}).get("related", [])}

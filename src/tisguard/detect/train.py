@@ -1,8 +1,10 @@
 """Train the category model from labelled listings (scikit-learn at training time only).
 
-Steps: feature keys → vocabulary (document frequency ≥ 2, capped) → multinomial logistic
-regression → temperature fitted on a held-back slice of the *training* file (never the test
-split) → plain arrays + JSON via `CategoryModel.save`.
+Sources are merged with a weight each (the generator's split, hand-written sets, real labelled
+listings, officers' decisions). Steps: feature keys → vocabulary (document frequency ≥ 2, capped) →
+multinomial logistic regression with per-source sample weights → temperature (fitted on held-out
+predictions: the cross-validation folds when `cv` is given, else a held-back slice) → plain arrays +
+JSON via `CategoryModel.save`, with metadata saying when the model was trained and on what.
 """
 
 from __future__ import annotations
@@ -11,116 +13,286 @@ import hashlib
 import json
 import random
 from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from statistics import median
 
 import numpy as np
 
-from tisguard.detect.features import FEATURES_VERSION, feature_keys_for
+from tisguard.detect.features import FEATURES_VERSION, record_keys
 from tisguard.detect.lexicon import Lexicon
 from tisguard.detect.model import NONE_CLASS, CategoryModel
 
 MAX_VOCAB = 60_000
+DEFAULT_WEIGHTS = {"synthetic": 1.0, "handwritten": 2.0, "train-extra": 2.0, "real-dev": 2.0, "officer-decisions": 3.0}
 
 
-def _examples(path: Path, lexicon: Lexicon):
-    keys, labels, prices = [], [], []
+class TrainingDataError(ValueError):
+    """A training file that cannot be read: names the file, the line and what is wrong."""
+
+
+def label_class(rec: dict) -> str | None:
+    """The class a labelled record trains: its standard, 'none' when not regulated, None when unusable
+    (real-dev's `regulated: null`, a confirmation without a standard)."""
+    lab = rec.get("label")
+    if not isinstance(lab, dict):
+        return None
+    if "regulated" in lab:  # the real-dev labelling: regulated true / false / null
+        if lab["regulated"] is None:
+            return None
+        return (lab.get("tis") or None) if lab["regulated"] else NONE_CLASS
+    verdict = lab.get("verdict")
+    if verdict is None:
+        return None
+    if verdict == "not_regulated":
+        return NONE_CLASS
+    return lab.get("tis") or None
+
+
+def read_labelled(path: Path) -> list[dict]:
+    """JSON Lines records with a label; a broken line is an error naming the file and line."""
+    out = []
     with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            rec = json.loads(line)
-            lab = rec["label"]
-            k, _ = feature_keys_for(
-                rec["title"], rec.get("platform_category") or "", rec.get("description") or "", lexicon
-            )
-            keys.append(k)
-            labels.append(lab["tis"] if lab["verdict"] != "not_regulated" else NONE_CLASS)
-            prices.append(rec.get("price"))
-    return keys, labels, prices
+        for no, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise TrainingDataError(f"{path}:{no}: not JSON ({e.msg})") from None
+            if not isinstance(rec, dict) or not isinstance(rec.get("title"), str):
+                raise TrainingDataError(f"{path}:{no}: field title: a record needs a title (text)")
+            out.append(rec)
+    return out
 
 
-def _matrix(keys: list[list[str]], vocab: dict[str, int]):
+@dataclass
+class Source:
+    """One body of labelled listings: a name (what it is), where it came from, its records and weight."""
+
+    name: str
+    records: list[dict]
+    weight: float = 1.0
+    origin: str = ""  # a file path or 'store'
+    sha256_12: str = ""
+
+    @classmethod
+    def from_file(cls, name: str, path: Path, weight: float | None = None) -> Source:
+        data = path.read_bytes()
+        return cls(
+            name,
+            read_labelled(path),
+            DEFAULT_WEIGHTS.get(name, 1.0) if weight is None else weight,
+            str(path),
+            hashlib.sha256(data).hexdigest()[:12],
+        )
+
+    @classmethod
+    def from_records(cls, name: str, records: list[dict], origin: str, weight: float | None = None) -> Source:
+        blob = "\n".join(json.dumps(r, sort_keys=True, ensure_ascii=False, default=str) for r in records)
+        return cls(
+            name,
+            records,
+            DEFAULT_WEIGHTS.get(name, 1.0) if weight is None else weight,
+            origin,
+            hashlib.sha256(blob.encode()).hexdigest()[:12],
+        )
+
+
+@dataclass
+class Examples:
+    """Every usable record of every source, as feature keys with class, weight and where it came from."""
+
+    keys: list[list[str]] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    weights: list[float] = field(default_factory=list)
+    source: list[int] = field(default_factory=list)  # index into the sources list
+    records: list[dict] = field(default_factory=list)
+    counts: list[dict] = field(default_factory=list)  # per source: used / skipped / regulated / not
+
+
+def build_examples(sources: list[Source], lexicon: Lexicon) -> Examples:
+    ex = Examples()
+    for si, src in enumerate(sources):
+        used = skipped = none = 0
+        for rec in src.records:
+            cls = label_class(rec)
+            if cls is None:
+                skipped += 1
+                continue
+            keys, _ = record_keys(rec, lexicon)
+            ex.keys.append(keys)
+            ex.labels.append(cls)
+            ex.weights.append(src.weight)
+            ex.source.append(si)
+            ex.records.append(rec)
+            used += 1
+            none += cls == NONE_CLASS
+        ex.counts.append({"used": used, "skipped": skipped, "not_regulated": none, "regulated": used - none})
+    return ex
+
+
+def build_vocab(keys: list[list[str]], rows) -> dict[str, int]:
+    df = Counter(k for i in rows for k in set(keys[i]))
+    vocab_keys = ["\x00PAD"] + [k for k, n in df.most_common(MAX_VOCAB) if n >= 2]  # index 0 = padding, weight 0
+    return {k: i for i, k in enumerate(vocab_keys)}
+
+
+def matrix(keys: list[list[str]], vocab: dict[str, int], rows=None):
     from scipy.sparse import csr_matrix
 
-    rows, cols = [], []
-    for r, ks in enumerate(keys):
-        idx = [vocab[k] for k in ks if k in vocab]
-        rows.extend([r] * len(idx))
-        cols.extend(idx)
-    m = csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(keys), len(vocab)))
+    rows = range(len(keys)) if rows is None else rows
+    indices, indptr = [], [0]
+    for r in rows:
+        indices.extend(filter(None, map(vocab.get, keys[r])))
+        indptr.append(len(indices))
+    m = csr_matrix(
+        (np.ones(len(indices), dtype=np.float32), np.asarray(indices, dtype=np.int64), np.asarray(indptr)),
+        shape=(len(indptr) - 1, len(vocab)),
+    )
     m.sum_duplicates()  # repeated keys count, exactly as the scorer's row-sum counts them
     return m
 
 
-def _fit_temperature(probs_logits: np.ndarray, y: np.ndarray) -> float:
+@dataclass
+class Fitted:
+    """A fitted classifier over its own vocabulary and class list (a subset of the global classes)."""
+
+    vocab: dict[str, int]
+    classes: list[str]
+    weights: np.ndarray  # (features, classes)
+    bias: np.ndarray
+
+    def logits(self, keys: list[list[str]], rows, all_classes: list[str]) -> np.ndarray:
+        """Logits over `all_classes` for the given rows; classes this fit never saw get -inf."""
+        x = matrix(keys, self.vocab, rows)
+        z = np.asarray(x @ self.weights + self.bias)
+        out = np.full((z.shape[0], len(all_classes)), -np.inf, dtype=np.float64)
+        out[:, [all_classes.index(c) for c in self.classes]] = z
+        return out
+
+    def model(self, temperature: float, version: str, meta: dict) -> CategoryModel:
+        return CategoryModel(self.classes, self.vocab, self.weights, self.bias, temperature, version, meta)
+
+
+def fit(ex: Examples, rows: list[int], c: float) -> Fitted:
+    from sklearn.linear_model import LogisticRegression
+
+    vocab = build_vocab(ex.keys, rows)
+    x = matrix(ex.keys, vocab, rows)
+    y = [ex.labels[i] for i in rows]
+    clf = LogisticRegression(C=c, max_iter=3000)
+    clf.fit(x, y, sample_weight=np.asarray([ex.weights[i] for i in rows]))
+    weights = clf.coef_.T.astype(np.float32)
+    bias = clf.intercept_.astype(np.float32)
+    if len(clf.classes_) == 2:  # binary: scikit-learn keeps one column; the model wants one per class
+        weights = np.hstack([-weights / 2, weights / 2])
+        bias = np.array([-bias[0] / 2, bias[0] / 2], dtype=np.float32)
+    weights[0] = 0.0
+    return Fitted(vocab, [str(k) for k in clf.classes_], weights, bias)
+
+
+def fit_temperature(logits: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None) -> float:
+    """The temperature minimising the (weighted) negative log-likelihood of held-out predictions."""
+    w = np.ones(len(y)) if weights is None else weights
     best_t, best_nll = 1.0, float("inf")
-    for t in np.linspace(0.5, 3.0, 26):
-        z = probs_logits / t
+    for t in np.linspace(0.3, 4.0, 75):
+        z = logits / t
         z = z - z.max(axis=1, keepdims=True)
         logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
-        nll = -logp[np.arange(len(y)), y].mean()
+        nll = float(-(logp[np.arange(len(y)), y] * w).sum() / w.sum())
         if nll < best_nll:
             best_t, best_nll = float(t), nll
     return best_t
 
 
-def train(train_path: Path, out_path: Path, lexicon: Lexicon | None = None, c: float = 8.0, seed: int = 13) -> dict:
-    from sklearn.linear_model import LogisticRegression
-
-    lexicon = lexicon or Lexicon.load()
-    keys, labels, prices = _examples(train_path, lexicon)
-    order = list(range(len(keys)))
-    random.Random(seed).shuffle(order)
-    n_cal = max(200, len(order) // 10)
-    cal, fit = order[:n_cal], order[n_cal:]
-    df = Counter(k for i in fit for k in set(keys[i]))
-    vocab_keys = ["\x00PAD"] + [k for k, n in df.most_common(MAX_VOCAB) if n >= 2]  # index 0 = padding, weight 0
-    vocab = {k: i for i, k in enumerate(vocab_keys)}
-    classes = sorted(set(labels))
-    y = np.array([classes.index(l) for l in labels])
-    X = _matrix(keys, vocab)
-    clf = LogisticRegression(C=c, max_iter=2000)
-    clf.fit(X[fit], y[fit])
-    pos = {c: i for i, c in enumerate(clf.classes_)}
-    cal = [i for i in cal if y[i] in pos]  # a class absent from the fitting part cannot be calibrated on
-    y_cal = np.array([pos[y[i]] for i in cal])
-    cal_logits = np.asarray(X[cal] @ clf.coef_.T + clf.intercept_)
-    temperature = _fit_temperature(cal_logits, y_cal)
-    cal_acc = float((cal_logits.argmax(1) == y_cal).mean())
-    clf.fit(X, y)  # final fit on everything, temperature kept from the held-back slice
-    full_classes = [classes[i] for i in clf.classes_]
+def _typical_prices(ex: Examples, classes: list[str]) -> dict[str, float]:
     typical = {}
-    for cls in full_classes:
-        ps = [p for p, l in zip(prices, labels) if l == cls and p]
+    for cls in classes:
+        ps = [
+            r.get("price")
+            for r, l in zip(ex.records, ex.labels)
+            if l == cls and isinstance(r.get("price"), (int, float)) and r.get("price")
+        ]
         if len(ps) >= 5 and cls != NONE_CLASS:
             typical[cls] = round(median(ps), 2)
-    weights = clf.coef_.T.astype(np.float32)
-    weights[0] = 0.0
-    digest = hashlib.sha256(train_path.read_bytes()).hexdigest()[:12]
+    return typical
+
+
+def train_sources(
+    sources: list[Source],
+    out_path: Path,
+    lexicon: Lexicon | None = None,
+    c: float = 8.0,
+    seed: int = 13,
+    cv: int = 0,
+    evaluate_source: str | None = "real-dev",
+) -> dict:
+    """Train on the merged sources and save. With `cv` ≥ 2, first run k-fold cross-validation (see
+    `tisguard.detect.crossval`): the temperature comes from the folds' held-out predictions and the
+    figures on `evaluate_source` are measured only on listings each fold did not train on."""
+    lexicon = lexicon or Lexicon.load()
+    ex = build_examples(sources, lexicon)
+    if not ex.labels:
+        raise TrainingDataError("no usable labelled records in the training sources")
+    classes = sorted(set(ex.labels))
+    if NONE_CLASS not in classes:
+        raise TrainingDataError("the training sources have no not-regulated examples (label 'not_regulated')")
+    y = np.array([classes.index(l) for l in ex.labels])
+    cv_report = None
+    if cv >= 2:
+        from tisguard.detect.crossval import cross_validate
+
+        cv_report = cross_validate(ex, sources, classes, lexicon, c, cv, evaluate_source)
+        temperature = cv_report.pop("temperature")
+        calibration = f"{cv}-fold cross-validation, held-out predictions of every fold"
+    else:
+        order = list(range(len(ex.labels)))
+        random.Random(seed).shuffle(order)
+        n_cal = max(200, len(order) // 10)
+        cal, rest = order[:n_cal], order[n_cal:]
+        first = fit(ex, rest, c)
+        cal = [i for i in cal if ex.labels[i] in first.classes]  # a class absent from the fit cannot be calibrated
+        temperature = fit_temperature(first.logits(ex.keys, cal, classes), y[cal])
+        calibration = f"held-back slice of {len(cal)} training examples"
+    final = fit(ex, list(range(len(ex.labels))), c)
+    digest = hashlib.sha256("".join(s.sha256_12 for s in sources).encode()).hexdigest()[:12]
     version = f"cat-lr-f{FEATURES_VERSION}-{digest}-{lexicon.digest}"
-    model = CategoryModel(
-        full_classes,
-        vocab,
-        weights,
-        clf.intercept_.astype(np.float32),
-        temperature,
-        version,
-        {
-            "trained_on": train_path.name,
-            "n": len(keys),
-            "train_sha256_12": digest,
-            "lexicon": lexicon.digest,
-            "c": c,
-            "calibration_accuracy": round(cal_acc, 4),
-            "typical_price": typical,
-        },
-    )
+    trained_at = datetime.now(UTC).replace(microsecond=0).isoformat()
+    meta = {
+        "trained_at": trained_at,
+        "trained_on": [
+            {"name": s.name, "origin": s.origin, "sha256_12": s.sha256_12, "weight": s.weight, **n}
+            for s, n in zip(sources, ex.counts)
+        ],
+        "n": len(ex.labels),
+        "train_sha256_12": digest,
+        "lexicon": lexicon.digest,
+        "features_version": FEATURES_VERSION,
+        "c": c,
+        "temperature": temperature,
+        "calibration": calibration,
+        "typical_price": _typical_prices(ex, final.classes),
+    }
+    if cv_report is not None:
+        meta["cross_validation"] = cv_report
+    model = final.model(temperature, version, meta)
     model.save(out_path)
     return {
         "version": version,
-        "n": len(keys),
-        "classes": len(full_classes),
-        "features": len(vocab),
+        "trained_at": trained_at,
+        "n": len(ex.labels),
+        "sources": meta["trained_on"],
+        "classes": len(final.classes),
+        "features": len(final.vocab),
         "temperature": temperature,
-        "calibration_accuracy": cal_acc,
+        "calibration": calibration,
+        "cross_validation": cv_report,
         "out": str(out_path),
     }
+
+
+def train(train_path: Path, out_path: Path, lexicon: Lexicon | None = None, c: float = 8.0, seed: int = 13) -> dict:
+    """One file, held-back-slice calibration: the simple entry kept for scripts and tests."""
+    return train_sources([Source.from_file("synthetic", train_path)], out_path, lexicon, c, seed)

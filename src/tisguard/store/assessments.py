@@ -18,6 +18,11 @@ def reach(listing: Listing) -> float:
     return 1.0 + math.log1p(listing.sold_count or 0) + 0.25 * math.log1p(listing.price or 0)
 
 
+def _confidence(a: Assessment) -> float:
+    """Listings whose product the model is unsure of rank lower in the queue."""
+    return a.product_confidence if a.product_confidence is not None else 1.0
+
+
 def save_assessments(db: Engine, rows: list[tuple[int, Listing, str, Assessment]]) -> None:
     """rows: (listing_pk, listing, content_hash, assessment)."""
     if not rows:
@@ -38,7 +43,7 @@ def save_assessments(db: Engine, rows: list[tuple[int, Listing, str, Assessment]
                     "verdict": a.verdict,
                     "tis_number": a.tis,
                     "risk": a.risk,
-                    "priority": a.risk * reach(l) if a.verdict in FLAGGED_VALUES else 0.0,
+                    "priority": a.risk * reach(l) * _confidence(a) if a.verdict in FLAGGED_VALUES else 0.0,
                     "reasons": a.reasons,
                     "evidence": [e.as_dict() for e in a.evidence],
                     "waterfall": a.waterfall,

@@ -1,9 +1,13 @@
 """Which mandatory standard a product falls under: the lexicon and the learned model together.
 
-The model sees lexicon hits as features, so exclusions (a helmet *bag*) are learned rather than
-hard-coded. A standard number or licence stated in the listing raises that standard's odds by a
-fixed likelihood ratio (a Bayesian update the waterfall shows), since sellers rarely cite a standard
-for a product it does not cover.
+The model sees lexicon hits, product cues (part, for, material, pet, publication, …), category,
+description head, attributes, brand and price as features, so exclusions (a helmet *bag*) are learned
+rather than hard-coded. A standard number or licence stated in the listing is evidence about
+compliance, not about what the product is: it re-ranks the standards *within* the regulated mass by a
+fixed likelihood ratio (so a stated 2432 settles plug vs power strip), but never moves the odds of
+regulated against not regulated — a book about TIS standards with '2432' in its title stays a book.
+`product_confidence` is the probability of what was chosen (the standard, or 'none'), so an officer
+and the queue can tell a sure call from a guess.
 """
 
 from __future__ import annotations
@@ -15,19 +19,26 @@ from tisguard.detect.detectors.base import Detector, Group, Signal
 from tisguard.detect.evidence import Evidence
 from tisguard.detect.features import feature_keys
 
-STATED_LR = 20.0  # a standard number or licence suffix written in the listing
+STATED_LR = 20.0  # a standard number or licence suffix written in the listing (within regulated classes)
 REGISTERED_LR = 100.0  # a licence number the registry holds: its standard is known for certain
 
 
 class CategoryDetector(Detector):
-    name, version = "category", "1.1"
+    name, version = "category", "2.0"
     emits = {"regulated_product": Signal(Group.PRODUCT), "not_regulated_product": Signal(Group.PRODUCT)}
     provides = ("product",)
     after = ("stated_numbers",)  # numbers stated in the listing's text update the product odds
 
     def features(self, ctx: ListingContext) -> tuple[list[str], list]:
+        listing = ctx.listing
         return feature_keys(
-            ctx.norm("title").text, ctx.norm("platform_category").text, ctx.listing.description, ctx.ref.lexicon
+            ctx.norm("title").text,
+            ctx.norm("platform_category").text,
+            listing.description,
+            ctx.ref.lexicon,
+            listing.brand,
+            listing.attributes,
+            listing.price,
         )
 
     def detect(self, ctx: ListingContext) -> list[Evidence]:
@@ -52,18 +63,16 @@ class CategoryDetector(Detector):
                 tis, lr = (lic.tis_number, REGISTERED_LR) if lic else (e.value.get("tis"), STATED_LR)
                 if tis in classes:
                     stated[tis] = max(stated.get(tis, 1.0), lr)
-        if stated:
-            adj = probs.copy()
-            for t, lr in stated.items():
-                adj[classes.index(t)] *= lr
-            probs = adj / adj.sum()
         none_i = ref.model.none_index
+        if stated:
+            probs = restate(probs, none_i, [(classes.index(t), lr) for t, lr in stated.items()])
         p_reg = float(1.0 - probs[none_i])
         order = np.argsort(-probs)[:4]
         best = int(order[1] if order[0] == none_i else order[0])
         tis = classes[best]
         top = [(classes[i], float(probs[i])) for i in order[:3]]
         ctx.product = ProductType(tis, p_reg, float(probs[best]), tuple(top), tuple(sorted(stated)))
+        confidence = round(float(probs[best]) if p_reg >= 0.5 else 1.0 - p_reg, 4)
         out = []
         std = ref.catalogue.current(tis)
         name = std.name_th if std else tis
@@ -84,6 +93,7 @@ class CategoryDetector(Detector):
                         "top": [[t, round(p, 4)] for t, p in top],
                         "model_version": ref.model.version,
                         "stated": sorted(stated),
+                        "product_confidence": confidence,
                     },
                     score=p_reg,
                 )
@@ -101,11 +111,28 @@ class CategoryDetector(Detector):
                         "p_regulated": round(p_reg, 4),
                         "top": [[t, round(p, 4)] for t, p in top],
                         "model_version": ref.model.version,
+                        "product_confidence": confidence,
                     },
                     score=1 - p_reg,
                 )
             )
         return out
+
+
+def restate(probs: np.ndarray, none_i: int, ratios: list[tuple[int, float]]) -> np.ndarray:
+    """Multiply the stated standards' probabilities by their likelihood ratios, renormalised within the
+    regulated classes only: p(none) is left as it was."""
+    adj = probs.copy()
+    reg_mass = 1.0 - float(probs[none_i])
+    for i, lr in ratios:
+        adj[i] *= lr
+    adj[none_i] = 0.0
+    total = float(adj.sum())
+    if total <= 0.0:
+        return probs
+    adj *= reg_mass / total
+    adj[none_i] = probs[none_i]
+    return adj
 
 
 def _title_span(ctx: ListingContext, hit) -> tuple[str | None, tuple[int, int] | None]:
