@@ -26,6 +26,10 @@ DEFAULT_DETECTORS = [
     "low_price",
     "seller_dbd",
     "seller_history",
+    "relisting",
+    "licence_shared",
+    "recall_match",
+    "seller_network",
 ]
 
 # The scorer's own steps (every other weight belongs to a signal, declared by its detector).

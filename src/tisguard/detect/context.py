@@ -12,6 +12,7 @@ from tisguard.detect.text import NormText, normalize
 if TYPE_CHECKING:
     from tisguard.catalogue.model import Catalogue
     from tisguard.detect.evidence import Evidence
+    from tisguard.detect.investigation.index import InvestigationIndex
     from tisguard.detect.lexicon import Lexicon
     from tisguard.detect.model import CategoryModel
     from tisguard.registry.model import Registry
@@ -28,6 +29,7 @@ class Reference:
     model: CategoryModel
     seller_violations: dict[tuple[str, str], int] = field(default_factory=dict)
     images: object | None = None  # an image analyzer when image evidence is on (the only part that reads files)
+    investigation: InvestigationIndex | None = None  # relisting, licence sharing, networks, recalls (issue 13)
 
 
 @dataclass(frozen=True)

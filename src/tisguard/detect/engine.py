@@ -25,7 +25,11 @@ from tisguard.detect.detectors.context_signals import (
     UnregisteredSellerDetector,
 )
 from tisguard.detect.detectors.licence_check import LicenceVerifier
+from tisguard.detect.detectors.licence_shared import LicenceSharedDetector
 from tisguard.detect.detectors.marks import LicenceNumberDetector, StandardNumberDetector, VagueClaimDetector
+from tisguard.detect.detectors.recall_match import RecallMatchDetector
+from tisguard.detect.detectors.relisting import RelistingDetector
+from tisguard.detect.detectors.seller_network import SellerNetworkDetector
 from tisguard.detect.evidence import Assessment
 from tisguard.detect.scorer import ScoringPlan, decide
 from tisguard.spec.listing import Listing
@@ -43,6 +47,10 @@ _BUILTIN: tuple[type[Detector], ...] = (
     LowPriceDetector,
     UnregisteredSellerDetector,
     SellerHistoryDetector,
+    RelistingDetector,
+    LicenceSharedDetector,
+    RecallMatchDetector,
+    SellerNetworkDetector,
 )
 DETECTORS: dict[str, type[Detector]] = {d.name: d for d in _BUILTIN}
 

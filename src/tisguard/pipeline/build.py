@@ -51,6 +51,10 @@ def make_engine(ref: Reference, config: EngineConfig | None = None, images: Imag
 
         configure_ocr(images.tessdata, images.ocr_threads)
         ref.images = ImageAnalyzer(images.root, images.cache_dir)
+        if ref.investigation is not None:  # photos are hashed for relisting and networks too
+            from tisguard.images.phash import PhotoHasher
+
+            ref.investigation.image_hasher = PhotoHasher(ref.images)
     return Engine(ref, config)
 
 

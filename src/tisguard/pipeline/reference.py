@@ -34,7 +34,12 @@ def load_reference(db: DbEngine | None, registry_csv: Path | None, models_dir: P
     else:
         registry = Registry([])
     if db is None:
-        return Reference(catalogue_from_csv(None), registry, Lexicon.load(), model)
-    from tisguard.store.history import seller_violation_counts
+        ref = Reference(catalogue_from_csv(None), registry, Lexicon.load(), model)
+    else:
+        from tisguard.store.history import seller_violation_counts
 
-    return Reference(ensure_catalogue(db), registry, Lexicon.load(), model, seller_violation_counts(db))
+        ref = Reference(ensure_catalogue(db), registry, Lexicon.load(), model, seller_violation_counts(db))
+    from tisguard.pipeline.investigation import load_index
+
+    ref.investigation = load_index(db, ref)  # store fingerprints, confirmed listings, recalls (issue 13)
+    return ref

@@ -62,7 +62,12 @@ def assess_stream(
 
 
 def scan_file(engine: Engine, path: Path, sink: Sink, progress: Progress, on_reject) -> int:
-    """Assess a listings file without touching the store; returns how many were assessed."""
+    """Assess a listings file without touching the store; returns how many were assessed. A first pass
+    adds the whole file to the investigation index (as the Spark scan does), so what links listings of
+    the file (a shared licence, near-duplicates, networks) is known before the first one is assessed."""
+    from tisguard.pipeline.investigation import prepare_file
+
+    prepare_file(engine, valid_listings(path))
     n = 0
     for n, (_listing, assessment) in enumerate(assess_stream(engine, valid_listings(path, on_reject)), 1):
         sink(assessment)

@@ -15,9 +15,15 @@ Key = tuple[str, str]
 
 
 def assess_stored(db: DbEngine, engine: Engine, batch: list[Listing], pks: dict[Key, int]) -> list[Assessment]:
-    """Assess listings already in the store (`pks`: their primary keys) and keep the assessments."""
+    """Assess listings already in the store (`pks`: their primary keys) and keep the assessments. The
+    batch joins the investigation index first; earlier listings whose investigation evidence it changed
+    are assessed again after (see pipeline.investigation)."""
+    from tisguard.pipeline import investigation
+
+    investigation.prepare_batch(db, engine, batch, pks)
     assessed = engine.assess_many(batch)
     save_assessments(db, [(pks[l.key], l, content_hash(l), a) for l, a in zip(batch, assessed)])
+    investigation.follow_up(db, engine, batch)
     return assessed
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -408,4 +409,100 @@ webhook_outbox = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("delivered_at", DateTime(timezone=True)),
     Index("ix_webhook_outbox_due", "status", "next_attempt_at"),
+)
+
+# --- investigation: fingerprints for relisting and networks, recalls from abroad (migration 0004, issue 13) ---
+listing_fingerprints = Table(
+    "listing_fingerprints",
+    metadata,
+    PK(),  # grows with every (re)computation: readers sync by id
+    Column("listing_pk", Integer, ForeignKey("listings.id"), nullable=False),
+    Column("scheme", String(16), nullable=False),  # fingerprint scheme: another one is recomputed
+    Column("source_hash", String(64), nullable=False),  # the listing's content hash and photos it was made from
+    Column("signature", LargeBinary, nullable=False),  # MinHash, little-endian uint32
+    Column("images", JSON),  # pHashes, 16 hex digits each
+    Column("contacts", JSON),  # [[kind, value], ...]
+    Column("licences", JSON),  # licence numbers as written
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("uq_listing_fingerprints_listing", "listing_pk", unique=True),
+)
+
+recalls = Table(
+    "recalls",
+    metadata,
+    PK(),
+    Column("source", String(20), nullable=False),  # eu_safety_gate | us_cpsc
+    Column("recall_id", String(100), nullable=False),  # alert number / recall number
+    Column("product", Text, nullable=False),
+    Column("brands", JSON),
+    Column("models", JSON),
+    Column("description", Text),
+    Column("hazard", Text),
+    Column("measures", Text),
+    Column("url", Text),
+    Column("category", Text),
+    Column("published", String(40)),
+    Column("imported_from", Text, nullable=False),  # the file, as given (the source is kept)
+    Column("raw", JSON),  # the record as read
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("source", "recall_id", name="uq_recall"),
+)
+
+# --- image job queue (migration 0005): photos of pushed / rescanned listings are read in the background ---
+image_jobs = Table(
+    "image_jobs",
+    metadata,
+    PK(),
+    Column("listing_pk", Integer, ForeignKey("listings.id"), nullable=False),
+    Column("status", String(12), nullable=False),  # pending | running | done | failed
+    Column("reason", String(20), nullable=False),  # push | rescan | ingest
+    Column("generation", Integer, nullable=False),  # +1 on every enqueue: a worker finishes only its own
+    Column("attempts", Integer, nullable=False),
+    Column("enqueued_at", DateTime(timezone=True), nullable=False),
+    Column("started_at", DateTime(timezone=True)),
+    Column("lease_until", DateTime(timezone=True)),  # a running job past its lease is taken again
+    Column("finished_at", DateTime(timezone=True)),
+    Column("worker", String(80)),
+    Column("verdict", String(16)),  # the verdict the photos gave
+    Column("error", Text),
+    UniqueConstraint("listing_pk", name="uq_image_job_listing"),
+    Index("ix_image_jobs_status", "status", "id"),
+)
+
+# --- business-day calendar, complaint outcomes, report runs (migration 0007, issue 16) ---
+holidays = Table(
+    "holidays",
+    metadata,
+    Column("day", Date, primary_key=True),  # a day no business is counted on (Bangkok calendar)
+    Column("name_th", Text, nullable=False),
+    Column("name_en", Text),
+    Column("kind", String(20), nullable=False),  # public | special | substitution
+    Column("source", Text, nullable=False),  # the announcement the day comes from
+    Column("updated_by", String(80), nullable=False),  # 'seed' for rows from data/thai_holidays.csv
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+complaint_outcomes = Table(
+    "complaint_outcomes",
+    metadata,
+    PK(),
+    Column("complaint_pk", Integer, ForeignKey("complaints.id"), nullable=False),
+    Column("outcome", String(30), nullable=False),  # services/complaint_outcomes.py OUTCOMES
+    Column("note", Text),
+    Column("by_user", String(80), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_complaint_outcomes_complaint", "complaint_pk", "id"),
+)
+
+report_runs = Table(
+    "report_runs",
+    metadata,
+    PK(),
+    Column("kind", String(20), nullable=False),  # monthly
+    Column("period", String(7), nullable=False),  # 2026-11
+    Column("lang", String(2), nullable=False),
+    Column("sha256", String(64), nullable=False),  # of the PDF handed out
+    Column("figures", JSON, nullable=False),  # the figures it printed, as computed
+    Column("created_by", String(80), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
 )

@@ -1,0 +1,1 @@
+"""Recalls and alerts from abroad: reading the published formats (EU Safety Gate, US CPSC) into `Recall`s."""
