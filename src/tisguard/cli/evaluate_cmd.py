@@ -34,7 +34,8 @@ def evaluate(
         Optional[str], typer.Option("--by", help="split the figures by this record field (e.g. source)")
     ] = None,
     images: Annotated[
-        Optional[Path], typer.Option(help="labelled image set (manifest.jsonl) for image-path figures")
+        Optional[list[Path]],
+        typer.Option(help="labelled image set (manifest.jsonl) for image-path figures; repeat for more sets"),
     ] = None,
 ) -> None:
     """Score a labelled file and print accuracy figures (and image figures with --images)."""
@@ -68,10 +69,14 @@ def evaluate(
     figs["errors"] = ev.errors(errors)
     if by is not None:
         figs["by"] = {"field": by, "records_with_field": grouped, "groups": ev.by("group") if grouped else {}}
-    if images is not None:
+    if images:
         from tisguard.images.evaluate import evaluate_images
 
-        figs["images"] = evaluate_images(images)
+        for m in images:
+            if not m.exists():
+                fail(f"{m}: no such image manifest")
+        figs["image_sets"] = {str(m): evaluate_images(m, engine.ref) for m in images}
+        figs["images"] = next(iter(figs["image_sets"].values()))  # the first set, as before
     if json_out:
         figs["worst"] = ev.worst(worst)
         figs["rejected_examples"] = rejects
@@ -188,8 +193,8 @@ def _print_report(f: dict, worst: list[dict], rejects: list[str]) -> None:
                 e(f"    {c:>5}  {why}")
             for x in block["examples"]:
                 _print_example(x)
-    if "images" in f:
-        e("images: " + ", ".join(f"{k} {v}" for k, v in f["images"].items()))
+    for name, figs in f.get("image_sets", {}).items():
+        e(f"images {name}: " + ", ".join(f"{k} {v}" for k, v in figs.items()))
     e(f"worst {len(worst)} errors:")
     for w in worst:
         _print_example(w)

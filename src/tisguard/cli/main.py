@@ -10,6 +10,7 @@ from tisguard.cli import (
     dataset_cmd,
     demo_cmd,
     evaluate_cmd,
+    images_cmd,
     ingest_cmd,
     registry_cmd,
     scan_cmd,
@@ -26,6 +27,7 @@ app = typer.Typer(
 app.add_typer(catalogue_cmd.app, name="catalogue")
 app.add_typer(registry_cmd.app, name="registry")
 app.add_typer(dataset_cmd.app, name="dataset")
+app.add_typer(images_cmd.app, name="images")
 app.command()(ingest_cmd.ingest)
 app.command()(train_cmd.train)
 app.command()(scan_cmd.scan)

@@ -89,16 +89,21 @@ def spark_scan(
     master: Annotated[str, typer.Option(help="Spark master URL")] = "local[2]",
     partitions: Annotated[Optional[int], typer.Option(help="input partitions")] = None,
     json_out: JsonOpt = False,
+    images: Annotated[
+        bool, typer.Option("--images", help="also read listing photos, on the executors (Tesseract installed there)")
+    ] = False,
 ) -> None:
     """Scan on Apache Spark (PySpark): the same engine as `scan` (same --registry, --config, --data) per partition."""
+    from tisguard.pipeline.build import ImageSource
     from tisguard.pipeline.spark import spark_scan as run
 
     if not file.exists():
         fail(f"{file}: no such file")
     if out.exists():
         fail(f"{out}: already exists (Spark writes a new folder)")
-    engine, _, _ = engine_from_options(registry, config, data, False)
-    result = run(file, out, (engine.ref, engine.config, None), master, partitions)
+    engine, _, settings = engine_from_options(registry, config, data, False)
+    source = ImageSource.for_settings(settings, file.resolve().parent) if images else None
+    result = run(file, out, (engine.ref, engine.config, source), master, partitions)
     typer.echo(
         f"assessed {result['assessed']}, rejected {result['rejected']} in {result['partitions']} partitions → {result['out']}",
         err=json_out,

@@ -9,7 +9,6 @@ pipeline's engine with image evidence on.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import statistics
 from pathlib import Path
@@ -43,9 +42,10 @@ def evaluate_images(manifest: Path, ref: Reference | None = None) -> dict:
     from tisguard.images.fetch import load_local
     from tisguard.images.labelread import read
     from tisguard.pipeline.build import ImageSource, make_engine
+    from tisguard.pipeline.image_jobs import detached_ref
 
     ref = ref or _default_reference()
-    engine = make_engine(dataclasses.replace(ref, images=None), None, ImageSource(manifest.parent))
+    engine = make_engine(detached_ref(ref, True), None, ImageSource(manifest.parent))
     analyzer = engine.ref.images
     rows = list(read_image_set(manifest))
     c = dict.fromkeys(("std_n", "std_ok", "lic_n", "lic_ok", "qr_n", "qr_ok", "tp", "fp", "fn", "neg"), 0)

@@ -16,6 +16,8 @@ from tisguard.detect.engine import Engine
 from tisguard.detect.evidence import Assessment
 from tisguard.ingest.pipeline import ingest_file
 from tisguard.ingest.readers import read_records
+from tisguard.pipeline import image_jobs
+from tisguard.pipeline.build import ImageSource
 from tisguard.pipeline.store import assess_and_store, assess_stored
 from tisguard.spec.listing import Listing, RecordError, listing_from_record, validate_listing
 from tisguard.store.listings import listing_query, stored_listing
@@ -81,8 +83,10 @@ def scan_file_into_store(
     """Ingest a file (rejects to the rejects table and file) and assess each stored batch."""
 
     def on_batch(batch: list[Listing], pks: dict) -> None:
-        for a in assess_stored(db, engine, batch, pks):
+        assessed = assess_stored(db, engine, batch, pks)
+        for a in assessed:
             sink(a)
+        image_jobs.enqueue_unread(db, engine, [(pks[l.key], l, a) for l, a in zip(batch, assessed)], "ingest")
 
     return ingest_file(db, path, settings.rejects_dir, on_batch=on_batch, progress=progress).as_dict()
 
@@ -98,8 +102,10 @@ def rescan_store(db: DbEngine, engine: Engine, sink: Sink, progress: Progress, b
         if not rows:
             return n
         batch = [stored_listing(r) for r in rows]
-        for a in assess_stored(db, engine, batch, {l.key: r.id for r, l in zip(rows, batch)}):
+        assessed = assess_stored(db, engine, batch, {l.key: r.id for r, l in zip(rows, batch)})
+        for a in assessed:
             sink(a)
+        image_jobs.enqueue_unread(db, engine, [(r.id, l, a) for r, l, a in zip(rows, batch, assessed)], "rescan")
         last_id = rows[-1].id
         n += len(rows)
         progress(n)
@@ -139,8 +145,9 @@ def push_listings(db: DbEngine, engine: Engine, platform: str, records: list) ->
         else:
             outcomes.append(PushOutcome(listing.listing_id))
             good.append(listing)
-    if good:
-        by_key = assess_and_store(db, engine, good)
+    if good:  # the text now; photos in the background (image jobs), never inside the platform's request
+        by_key = assess_and_store(db, image_jobs.text_engine(engine), good)
+        image_jobs.enqueue_by_key(db, [(l, by_key[l.key]) for l in good], "push")
         for o in outcomes:
             if o.accepted:
                 o.assessment = by_key[(platform, o.listing_id)]
@@ -168,9 +175,34 @@ def check_listing(db: DbEngine, engine: Engine, raw: dict, platform: str | None,
     return engine.assess(listing)
 
 
-def check_answer(db: DbEngine, engine: Engine, raw: dict, platform: str | None, store: bool) -> dict:
-    """The pre-listing check as the platform API and the public self-check page answer it."""
-    a = check_listing(db, engine, raw, platform, store)
+def check_answer(
+    db: DbEngine,
+    engine: Engine,
+    raw: dict,
+    platform: str | None,
+    store: bool,
+    *,
+    images: bool = False,
+    image_budget_s: float = 5.0,
+    image_source=None,
+) -> dict:
+    """The pre-listing check as the platform API and the public self-check page answer it. Photos are
+    read only when asked (`images`), within `image_budget_s` seconds; the answer then says whether the
+    budget ran out. A stored check whose photos were not read gets an image job, as a push does."""
+    from time import perf_counter
+
+    from tisguard.images.analyze import image_budget
+
+    t0 = perf_counter()
+    if images:
+        with image_budget(image_budget_s):
+            a = check_listing(
+                db, image_jobs.image_engine(engine, image_source or ImageSource(None)), raw, platform, store
+            )
+    else:
+        a = check_listing(db, image_jobs.text_engine(engine), raw, platform, store)
+        if store:
+            image_jobs.enqueue_by_key(db, [(validate_listing(raw, 0)[0], a)], "push")
     licence = next((e.value.get("licence") for e in a.evidence if e.value.get("licence")), None)
     return {
         "verdict": a.verdict,
@@ -181,4 +213,5 @@ def check_answer(db: DbEngine, engine: Engine, raw: dict, platform: str | None, 
         "standard": a.standard,
         "licence": licence,
         "stored": store,
+        **({"images": image_jobs.image_summary(a, image_budget_s, perf_counter() - t0)} if images else {}),
     }

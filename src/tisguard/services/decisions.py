@@ -75,7 +75,7 @@ def decide(
     now = datetime.now(UTC)
     package = None
     if kind == "confirm":
-        path, digest, manifest = build_package(detail, settings.evidence_dir)
+        path, digest, manifest = build_package(detail, settings.evidence_dir, photo_dir=settings.image_cache_dir)
         package = {"path": str(path), "sha256": digest, "manifest": manifest}
     a = detail["assessment"]
     with db.begin() as conn:

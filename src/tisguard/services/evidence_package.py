@@ -22,8 +22,39 @@ def _json(obj) -> bytes:
     return json.dumps(json.loads(dumps(obj)), ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
 
 
-def build_package(detail: dict, evidence_dir: Path, image_root: Path | None = None) -> tuple[Path, str, dict]:
-    """Write the package; returns (path, sha256 of the ZIP, manifest)."""
+_PHOTO_TYPES = ((b"\xff\xd8\xff", "jpg"), (b"\x89PNG", "png"), (b"RIFF", "webp"), (b"GIF8", "gif"), (b"BM", "bmp"))
+
+
+def evidence_photos(assessment: dict | None, photo_dir: Path | None) -> tuple[dict[str, bytes], list[dict]]:
+    """The photos the assessment's evidence was read from (by SHA-256, as kept by the image analyzer under
+    `photo_dir/photos/`), each checked against its hash: ({zip name: bytes}, an index naming for each
+    photo its hash, where it came from and which evidence lines it carries)."""
+    by_sha: dict[str, dict] = {}
+    for e in (assessment or {}).get("evidence") or []:
+        v = e.get("value") or {}
+        sha = v.get("image_sha256")
+        if e.get("source") != "image" or not isinstance(sha, str) or len(sha) != 64 or not sha.isalnum():
+            continue
+        item = by_sha.setdefault(sha, {"sha256": sha, "source": v.get("image_source"), "evidence": []})
+        item["evidence"].append({"signal": e.get("signal"), "text": e.get("text"), "box": v.get("box")})
+    files: dict[str, bytes] = {}
+    for sha, item in by_sha.items():
+        p = photo_dir / "photos" / sha if photo_dir else None
+        data = p.read_bytes() if p and p.is_file() else None
+        if data is None or hashlib.sha256(data).hexdigest() != sha:
+            item["file"], item["missing"] = None, "not kept" if data is None else "bytes differ from the hash"
+            continue
+        ext = next((x for magic, x in _PHOTO_TYPES if data.startswith(magic)), "bin")
+        item["file"] = f"photos/{sha}.{ext}"
+        files[item["file"]] = data
+    return files, list(by_sha.values())
+
+
+def build_package(
+    detail: dict, evidence_dir: Path, image_root: Path | None = None, photo_dir: Path | None = None
+) -> tuple[Path, str, dict]:
+    """Write the package; returns (path, sha256 of the ZIP, manifest). `photo_dir`: the image cache, whose
+    kept photos are added when the assessment's evidence was read from them (with `photos.json`)."""
     captured = datetime.now(UTC).isoformat()
     files: dict[str, bytes] = {
         "listing.json": _json(
@@ -54,6 +85,10 @@ def build_package(detail: dict, evidence_dir: Path, image_root: Path | None = No
         p = (image_root / img["path"]) if image_root and img.get("path") else None
         if p and p.is_file():
             files[f"images/{img['position']}_{p.name}"] = p.read_bytes()
+    photos, photo_index = evidence_photos(detail.get("assessment"), photo_dir)
+    files.update(photos)
+    if photo_index:
+        files["photos.json"] = _json(photo_index)
     manifest = {
         "format": "tisguard-evidence/1",
         "captured_at": captured,

@@ -102,5 +102,13 @@ def create_app(
     state.outbox = OutboxWorker(db, float(os.environ.get("TISGUARD_WEBHOOK_INTERVAL_S", 10)))
     app.router.add_event_handler("startup", state.outbox.start)
     app.router.add_event_handler("shutdown", state.outbox.stop)
+    # photos of pushed listings: read by a background thread when the app reads photos (serve --images);
+    # TISGUARD_IMAGE_WORKER=0 leaves the queue to `tisguard images work`
+    if images is not None and os.environ.get("TISGUARD_IMAGE_WORKER", "1") != "0":
+        from tisguard.pipeline.image_jobs import BackgroundWorker
+
+        state.image_worker = BackgroundWorker(db, lambda: state.engine)
+        app.router.add_event_handler("startup", state.image_worker.start)
+        app.router.add_event_handler("shutdown", state.image_worker.stop)
 
     return app

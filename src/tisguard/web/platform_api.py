@@ -63,6 +63,9 @@ class CheckResponse(BaseModel):
     standard: dict[str, Any] | None = None
     licence: dict[str, Any] | None = None
     stored: bool = False
+    images: dict[str, Any] | None = Field(
+        None, description="with images=true: photos read, the budget, seconds, and whether the budget ran out"
+    )
 
 
 class NoticeAction(BaseModel):
@@ -171,11 +174,27 @@ def check(
     request: Request,
     platform: str = Depends(platform_caller),
     store: bool = Query(False, description="also store the listing and its assessment"),
+    images: bool = Query(False, description="also read the listing's photos (URLs), within image_budget_s"),
+    image_budget_s: float = Query(5.0, gt=0, le=30, description="seconds the photos may take in all"),
 ):
     """A plain `def`: FastAPI runs it in its thread pool, so the engine's CPU work never blocks the event loop."""
     app = request.app.state
     try:
-        return OrjsonResponse(runners.check_answer(app.db, app.engine, raw, platform, store))
+        from tisguard.pipeline.build import ImageSource
+
+        source = ImageSource.for_settings(app.settings, None) if images else None
+        return OrjsonResponse(
+            runners.check_answer(
+                app.db,
+                app.engine,
+                raw,
+                platform,
+                store,
+                images=images,
+                image_budget_s=image_budget_s,
+                image_source=source,
+            )
+        )
     except runners.CheckRefused as e:
         raise HTTPException(422, detail=[{"field": x.field, "message": x.reason} for x in e.errors])
 
