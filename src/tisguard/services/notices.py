@@ -1,5 +1,6 @@
 """Takedown notices: grouped per platform, tracked draft → sent → acknowledged → removed/refused,
-overdue after 2 business days; platforms report per-listing actions through the API.
+overdue after 2 business days (weekends and the holidays of services/calendar.py skipped); platforms report
+per-listing actions through the API.
 
 Rules: only listings whose governing (latest confirm/dismiss) decision is a confirmation go into a notice;
 a listing is in at most one open notice (a partial unique index on `notice_items.is_open` holds it even
@@ -14,10 +15,9 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from tisguard.services import audit, webhooks
+from tisguard.services import audit, calendar, webhooks
 from tisguard.services.errors import FieldError
 from tisguard.services.review import governing_decisions, latest_final_decisions
-from tisguard.services.thai import add_business_days
 from tisguard.store.tables import (
     assessments,
     decisions,
@@ -179,7 +179,7 @@ def send_notice(db: Engine, pk: int, actor: str) -> dict:
         items = conn.execute(select(notice_items.c.listing_pk).where(notice_items.c.notice_pk == pk)).scalars().all()
         _check_items(conn, items, notice_pk=pk)  # a listing dismissed since the draft was made stops the sending
         now = _now()
-        _set_state(conn, pk, "sent", actor, sent_at=now, deadline=add_business_days(now, DEADLINE_BUSINESS_DAYS))
+        _set_state(conn, pk, "sent", actor, sent_at=now, deadline=calendar.deadline(conn, now, DEADLINE_BUSINESS_DAYS))
         webhooks.enqueue(conn, _notice(conn, pk), "notice.sent")
     return get_notice(db, pk)
 
@@ -261,7 +261,7 @@ def reopen_notice(db: Engine, pk: int, actor: str, reason: str) -> dict:
             actor,
             note,
             closed_at=None,
-            deadline=add_business_days(now, DEADLINE_BUSINESS_DAYS),
+            deadline=calendar.deadline(conn, now, DEADLINE_BUSINESS_DAYS),
         )
         audit.record(conn, actor, "notice.reopen", f"notice/{pk}", note)
         webhooks.enqueue(conn, _notice(conn, pk), "notice.reopened")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
 from datetime import UTC, date, datetime, timedelta, timezone
 
 MONTHS_TH = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."]
@@ -29,11 +30,17 @@ def be_date(d: date | datetime | None, lang: str = "th", with_time: bool = False
     return s
 
 
-def add_business_days(start: datetime, days: int) -> datetime:
-    """Deadline `days` business days after `start` (Saturdays and Sundays skipped; public holidays not known)."""
-    d = start
+def add_business_days(start: datetime, days: int, holidays: Container[date] = frozenset()) -> datetime:
+    """Deadline `days` business days after `start`, at the same clock time: Saturdays, Sundays and the days in
+    `holidays` (Bangkok dates, see services/calendar.py) are skipped."""
+    d = start if start.tzinfo else start.replace(tzinfo=UTC)
     while days > 0:
         d += timedelta(days=1)
-        if d.astimezone(BANGKOK).weekday() < 5:
+        local = d.astimezone(BANGKOK).date()
+        if local.weekday() < 5 and local not in holidays:
             days -= 1
-    return d
+    return d if start.tzinfo else d.replace(tzinfo=None)
+
+
+def is_business_day(day: date, holidays: Container[date] = frozenset()) -> bool:
+    return day.weekday() < 5 and day not in holidays
