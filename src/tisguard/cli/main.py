@@ -13,6 +13,8 @@ from tisguard.cli import (
     images_cmd,
     ingest_cmd,
     registry_cmd,
+    investigation_cmd,
+    notices_cmd,
     scan_cmd,
     train_cmd,
     web_cmd,
@@ -43,3 +45,5 @@ app.add_typer(webhooks_cmd.app, name="webhooks")
 
 if __name__ == "__main__":
     app()
+app.command()(investigation_cmd.networks)
+app.add_typer(investigation_cmd.recalls_app, name="recalls")

@@ -30,12 +30,11 @@ from tisguard.detect.investigation.corpus import (
 )
 from tisguard.detect.investigation.fingerprint import (
     band_keys,
+    candidate_similarity,
     hamming,
     image_band_keys,
     near_duplicate,
-    pair_similarity,
     stable_id,
-    worth_keeping,
 )
 from tisguard.detect.investigation.index import InvestigationIndex
 
@@ -132,8 +131,8 @@ def spark_facts(sc, lines, index: InvestigationIndex, registry, images=None) -> 
 
     def similarity(kv):
         (a, b), (fa, fb) = kv
-        sim = pair_similarity(fa, fb, consts.value[0])
-        return [(a, b, sim)] if worth_keeping(sim, consts.value[0]) else []
+        sim = candidate_similarity(fa, fb, consts.value[0])
+        return [(a, b, sim)] if sim is not None else []
 
     sims = (
         candidates.join(fps, n)  # (a, (b, fa)), a < b

@@ -11,6 +11,7 @@ a literal or uses bounded, possessive repeats, so none can backtrack badly on ho
 from __future__ import annotations
 
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 from tisguard.detect.text import normalize
@@ -113,7 +114,7 @@ def _addresses(text: str) -> set[str]:
         chunk = m.group(1)
         pc = POSTCODE_RE.search(chunk)
         if pc:
-            key = "".join(ch for ch in chunk[: pc.end()] if ch.isalnum())
+            key = "".join(ch for ch in chunk[: pc.end()] if unicodedata.category(ch)[0] in "LNM")  # Thai marks kept
             if len(key) >= 12:
                 out.add(key)
     return out
@@ -126,9 +127,10 @@ def extract_contacts(
     shop_url: str | None,
     juristic_id: str | None,
 ) -> tuple[tuple[str, str], ...]:
-    """Every (kind, value) a listing and its seller show, sorted and unique."""
-    texts = [title or "", description or "", *((attributes or {}).values())]
-    text = "\n".join(normalize(t, fold_repeats=False).text for t in texts if t)
+    """Every (kind, value) a listing and its seller show, sorted and unique. `title` and `description`
+    come normalised (detect.text.normalize), attribute values as written."""
+    attrs = [normalize(v, fold_repeats=False).text for v in (attributes or {}).values() if v]
+    text = "\n".join(t for t in (title, description, *attrs) if t)
     found: set[tuple[str, str]] = set()
     for kind, fn in (
         ("phone", _phones),

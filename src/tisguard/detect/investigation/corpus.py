@@ -28,12 +28,11 @@ from tisguard.detect.investigation.fingerprint import (
     PairSim,
     SellerKey,
     band_keys,
+    candidate_similarity,
     hamming,
     image_band_keys,
     near_duplicate,
-    pair_similarity,
     stable_id,
-    worth_keeping,
 )
 from tisguard.tisno import licence_key
 
@@ -123,14 +122,14 @@ def licence_fits(fp: Fingerprint, lic) -> bool:
     resellers' listings never count as renting."""
     if lic is None:
         return False
+    from types import SimpleNamespace
+
     from tisguard.detect.context import ListingContext
     from tisguard.detect.detectors.licence_check import brand_fit
-    from tisguard.spec.listing import Listing, Seller
 
-    seller = Seller.model_construct(id=fp.seller[1], name=fp.seller_name, juristic_id=fp.juristic_id)
-    listing = Listing.model_construct(
-        platform=fp.key[0], listing_id=fp.key[1], title=fp.title, brand=fp.brand, seller=seller
-    )
+    # what brand_fit reads of a listing (pydantic's model_construct costs more than the check itself)
+    seller = SimpleNamespace(id=fp.seller[1], name=fp.seller_name, juristic_id=fp.juristic_id)
+    listing = SimpleNamespace(platform=fp.key[0], listing_id=fp.key[1], title=fp.title, brand=fp.brand, seller=seller)
     return brand_fit(ListingContext(listing, None), lic)[0] == "fit"
 
 
@@ -207,8 +206,8 @@ class EmbeddedCorpus:
             if not fits:
                 self._key_listings.setdefault(("licence", lkey), set()).add(fp.key)
         for other in self._candidates(fp):
-            sim = pair_similarity(fp, self.fps[other], self.params)
-            if worth_keeping(sim, self.params):
+            sim = candidate_similarity(fp, self.fps[other], self.params)
+            if sim is not None:
                 self._edges.setdefault(fp.key, {})[other] = sim
                 self._edges.setdefault(other, {})[fp.key] = sim
         self._lsh.insert(fp.key, self._minhash(fp), check_duplication=False)
@@ -292,7 +291,7 @@ class EmbeddedCorpus:
     def _pairs(self, fp: Fingerprint) -> dict[Key, PairSim]:
         if fp.key in self.fps and self.fps[fp.key] == fp:
             return self._edges.get(fp.key, {})
-        return {o: s for o in self._candidates(fp) if worth_keeping(s := pair_similarity(fp, self.fps[o], self.params))}
+        return {o: s for o in self._candidates(fp) if (s := candidate_similarity(fp, self.fps[o], self.params))}
 
     def relisted_from(self, key: Key, fp: Fingerprint | None = None) -> tuple[RelistMatch, ...]:
         """Confirmed or removed listings this one is a near-duplicate of (best first)."""

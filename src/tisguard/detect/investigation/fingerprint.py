@@ -93,10 +93,9 @@ def shingle_hashes(text: str) -> np.ndarray:
     return np.unique(h & np.uint64(0xFFFFFFFF))
 
 
-def fingerprint_text(title: str, description: str | None) -> str:
-    """The normalised text the MinHash is taken over."""
-    head = (description or "")[:DESCRIPTION_HEAD]
-    return " ".join((normalize(title).text + " " + normalize(head, fold_repeats=False).text).split())
+def fingerprint_text(norm_title: str, norm_description: str) -> str:
+    """The text the MinHash is taken over: the normalised title and the head of the normalised description."""
+    return " ".join((norm_title + " " + norm_description[:DESCRIPTION_HEAD]).split())
 
 
 @lru_cache(maxsize=4)
@@ -106,12 +105,13 @@ def _template(num_perm: int):
     return MinHash(num_perm=num_perm, seed=1, scheme="affine32")
 
 
-def text_signature(title: str, description: str | None, params: InvestigationParams = DEFAULT_PARAMS) -> bytes:
+def text_signature(text: str, params: InvestigationParams = DEFAULT_PARAMS) -> bytes:
+    """The MinHash of `fingerprint_text(...)`, as little-endian uint32 bytes."""
     from datasketch import MinHash
 
     tmpl = _template(params.num_perm)
     m = MinHash(num_perm=params.num_perm, seed=1, hashfunc=int, permutations=tmpl.permutations, scheme="affine32")
-    m.update_batch(shingle_hashes(fingerprint_text(title, description)).tolist())
+    m.update_batch(shingle_hashes(text).tolist())
     return m.hashvalues.astype("<u4").tobytes()
 
 
@@ -132,11 +132,12 @@ def text_similarity(a: bytes, b: bytes) -> float:
     """Estimated Jaccard similarity: the share of MinHash rows that agree."""
     if not a or len(a) != len(b):
         return 0.0
-    return float(np.mean(np.frombuffer(a, dtype="<u4") == np.frombuffer(b, dtype="<u4")))
+    va, vb = memoryview(a).cast("I"), memoryview(b).cast("I")  # equal rows are equal whatever the byte order
+    return sum(x == y for x, y in zip(va, vb)) / len(va)
 
 
-def title_grams(title: str) -> frozenset[str]:
-    t = "".join(normalize(title).text.split())
+def title_grams(title: str, normalised: bool = False) -> frozenset[str]:
+    t = "".join((title if normalised else normalize(title).text).split())
     return frozenset(t[i : i + 3] for i in range(max(len(t) - 2, 1))) if t else frozenset()
 
 
@@ -148,6 +149,7 @@ def hamming(a: int, b: int) -> int:
     return (a ^ b).bit_count()
 
 
+@lru_cache(maxsize=4096)
 def _brand_key(brand: str | None) -> str:
     from tisguard.detect.detectors.licence_check import is_unbranded
 
@@ -186,6 +188,21 @@ def pair_similarity(a: Fingerprint, b: Fingerprint, params: InvestigationParams 
         brands_conflict(a.brand, b.brand),
         photos,
     )
+
+
+def candidate_similarity(
+    a: Fingerprint, b: Fingerprint, params: InvestigationParams = DEFAULT_PARAMS
+) -> PairSim | None:
+    """`pair_similarity` when the pair is worth keeping, else None (the cheap checks first)."""
+    text = text_similarity(a.signature, b.signature)
+    if text < min(params.text_threshold, params.image_text_threshold):
+        return None
+    if text < params.text_threshold and not any(
+        hamming(x, y) <= params.image_distance for x in a.images for y in b.images
+    ):
+        return None
+    sim = pair_similarity(a, b, params)
+    return sim if worth_keeping(sim, params) else None
 
 
 def worth_keeping(sim: PairSim, params: InvestigationParams = DEFAULT_PARAMS) -> bool:

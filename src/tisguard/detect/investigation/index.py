@@ -17,9 +17,12 @@ from tisguard.detect.investigation.fingerprint import (
     DEFAULT_PARAMS,
     Fingerprint,
     InvestigationParams,
+    fingerprint_text,
     text_signature,
+    title_grams,
 )
 from tisguard.detect.investigation.recalls import Recall, RecallIndex, product_phrase, singular, words
+from tisguard.detect.text import normalize
 
 ImageHasher = Callable[[list], tuple[int, ...]]
 
@@ -38,17 +41,20 @@ def make_fingerprint(
 ) -> Fingerprint:
     """The fingerprint of a validated listing; `images` are its photos' perceptual hashes (if read)."""
     s = listing.seller
+    title = normalize(listing.title).text
+    description = normalize(listing.description, fold_repeats=False).text
     return Fingerprint(
         key=(listing.platform, listing.listing_id),
         seller=(listing.platform, s.id),
         title=listing.title,
-        signature=text_signature(listing.title, listing.description, params),
+        signature=text_signature(fingerprint_text(title, description), params),
         brand=listing.brand,
         seller_name=s.name,
         juristic_id=s.juristic_id,
         images=tuple(sorted(set(images))),
-        contacts=extract_contacts(listing.title, listing.description, listing.attributes, s.shop_url, s.juristic_id),
+        contacts=extract_contacts(title, description, listing.attributes, s.shop_url, s.juristic_id),
         licences=licence_numbers(listing),
+        title_grams=title_grams(title, normalised=True),
     )
 
 

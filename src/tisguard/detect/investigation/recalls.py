@@ -65,6 +65,19 @@ def product_phrase(title: str) -> str:
     return singular(m.group(1) if m else title)
 
 
+_UNIT = re.compile(r"\d++(?:mah|wh|w|kw|v|a|mm|cm|m|l|ml|kg|g|hz|in|ft|pcs|pc|x|th|nd|rd|st|gb|tb|mb)")
+
+
+def model_like(token: str) -> bool:
+    """A token that names a model (letters and digits mixed, not a quantity such as '10000mah')."""
+    return (
+        len(token) >= 3
+        and any(c.isdigit() for c in token)
+        and any(c.isalpha() for c in token)
+        and not _UNIT.fullmatch(token)
+    )
+
+
 def words(text: str) -> frozenset[str]:
     return frozenset(w for w in _WORD.findall(normalize(text).text) if w not in STOP_WORDS)
 
@@ -155,6 +168,7 @@ class RecallIndex:
         if not hits:
             return []
         runs = token_runs(text)
+        listing_models = {t for t in _TOKEN.findall(text) if model_like(t)}
         listing_words = words(text)
         out: list[RecallMatch] = []
         for brand, idx in hits.items():
@@ -164,7 +178,8 @@ class RecallIndex:
                 sim = round(len(listing_words & r.words) / max(min(len(listing_words), len(r.words)), 1), 3)
                 if model:
                     out.append(RecallMatch(r, "brand_model", brand, model, 1.0))
-                elif product_tis and r.tis == product_tis and sim >= 0.2:
+                elif product_tis and r.tis == product_tis and sim >= 0.2 and not (self._models[i] and listing_models):
+                    # same brand and type; a listing that names a model of its own is another model
                     out.append(RecallMatch(r, "brand_type", brand, None, sim))
         out.sort(key=lambda m: (m.matched_by != "brand_model", -m.similarity, m.recall.source, m.recall.recall_id))
         return out
