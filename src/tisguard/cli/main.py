@@ -12,9 +12,8 @@ from tisguard.cli import (
     evaluate_cmd,
     images_cmd,
     ingest_cmd,
-    registry_cmd,
     investigation_cmd,
-    notices_cmd,
+    registry_cmd,
     scan_cmd,
     train_cmd,
     web_cmd,
@@ -42,8 +41,8 @@ app.add_typer(web_cmd.users_app, name="user")
 app.add_typer(web_cmd.platforms_app, name="platform")
 app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(webhooks_cmd.app, name="webhooks")
+app.command()(investigation_cmd.networks)
+app.add_typer(investigation_cmd.recalls_app, name="recalls")
 
 if __name__ == "__main__":
     app()
-app.command()(investigation_cmd.networks)
-app.add_typer(investigation_cmd.recalls_app, name="recalls")
