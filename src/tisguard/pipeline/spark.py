@@ -67,13 +67,12 @@ def spark_scan(
     try:
         sc = spark.sparkContext
         sc.setLogLevel("ERROR")
-        shared = sc.broadcast(snapshot)
+        lines = sc.textFile(str(input_path), minPartitions=partitions or sc.defaultParallelism)
         from tisguard.pipeline.spark_investigation import with_spark_investigation
 
         # phase 1: what links the input's listings (near-duplicates, shared licences, networks), on Spark
         snapshot = with_spark_investigation(sc, lines.filter(lambda l: l.strip()), snapshot)
         shared = sc.broadcast(snapshot)
-        lines = sc.textFile(str(input_path), minPartitions=partitions or sc.defaultParallelism)
         results = lines.filter(lambda l: l.strip()).mapPartitions(_partition_scanner(shared))
         results.cache()
         rejected = results.filter(lambda l: l.startswith('{"rejected":true')).count()
