@@ -36,6 +36,7 @@ def create_app(
     from tisguard.store.db import open_store
     from tisguard.web import admin_pages, officer_api, officer_pages, platform_api, public_pages, resources
     from tisguard.web.investigation_pages import routers as investigation_routers
+    from tisguard.web.report_pages import routers as report_routers
 
     app = FastAPI(
         title="tisguard",
@@ -64,7 +65,7 @@ def create_app(
 
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     routers = (platform_api.router, officer_api.router, resources.api, resources.pages, officer_pages.router)
-    for r in (*routers, admin_pages.router, public_pages.router, *investigation_routers):
+    for r in (*routers, admin_pages.router, public_pages.router, *investigation_routers, *report_routers):
         app.include_router(r)
 
     @app.exception_handler(NotSignedIn)

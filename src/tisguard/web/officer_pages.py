@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path as FilePath
 from typing import Annotated
 
@@ -10,6 +11,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
 from tisguard.detect.evidence import dumps
+from tisguard.services import calendar
 from tisguard.services import cases as case_svc
 from tisguard.services import decisions as dec_svc
 from tisguard.services import notices as notice_svc
@@ -126,7 +128,10 @@ async def create_notice_page(request: Request, user: dict = Depends(current_user
 @router.get("/notices/{pk}")
 def notice_page(pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: Request, user: dict = Depends(current_user)):
     n = found(notice_svc.get_notice(request.app.state.db, pk), "notice")
-    return render(request, "notice.html", n=n, legal_bases=dec_svc.LEGAL_BASES)
+    due = n["deadline"] or calendar.deadline_db(
+        request.app.state.db, datetime.now(UTC), notice_svc.DEADLINE_BUSINESS_DAYS
+    )
+    return render(request, "notice.html", n=n, legal_bases=dec_svc.LEGAL_BASES, due=due)
 
 
 @router.post("/notices/{pk}/send")
@@ -162,7 +167,7 @@ async def reopen_notice_page(
 def notice_pdf_page(pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: Request, user: dict = Depends(current_user)):
     n = found(notice_svc.get_notice(request.app.state.db, pk), "notice")
     return Response(
-        notice_pdf(n),
+        notice_pdf(n, request.app.state.db),
         media_type="application/pdf",
         headers={"Content-Disposition": f'inline; filename="notice-{pk}.pdf"'},
     )
