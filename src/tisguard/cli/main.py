@@ -14,6 +14,7 @@ from tisguard.cli import (
     ingest_cmd,
     investigation_cmd,
     registry_cmd,
+    report_cmd,
     scan_cmd,
     train_cmd,
     web_cmd,
@@ -28,6 +29,8 @@ app = typer.Typer(
 app.add_typer(catalogue_cmd.app, name="catalogue")
 app.add_typer(registry_cmd.app, name="registry")
 app.add_typer(dataset_cmd.app, name="dataset")
+app.add_typer(report_cmd.app, name="report")
+app.add_typer(report_cmd.holidays_app, name="holidays")
 app.add_typer(images_cmd.app, name="images")
 app.command()(ingest_cmd.ingest)
 app.command()(train_cmd.train)
