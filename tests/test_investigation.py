@@ -9,69 +9,12 @@ import pytest
 
 import investigation_data as D
 from helpers import cli, cli_json
-
-INVESTIGATION = ("relisting", "duplicate_group", "licence_shared", "recall_match", "seller_network")
-
-
-def signals(assessment) -> dict[str, list[dict]]:
-    ev = assessment.evidence if hasattr(assessment, "evidence") else assessment["evidence"]
-    out: dict[str, list[dict]] = {}
-    for e in ev:
-        d = e if isinstance(e, dict) else e.as_dict()
-        if d["signal"] in INVESTIGATION:
-            out.setdefault(d["signal"], []).append(d["value"])
-    return out
-
-
-def latest(db) -> dict[str, dict]:
-    """listing_id → its latest stored assessment (verdict, risk, evidence)."""
-    from sqlalchemy import select
-
-    from tisguard.store.tables import assessments, listings
-
-    with db.connect() as conn:
-        rows = conn.execute(
-            select(listings.c.listing_id, assessments.c.verdict, assessments.c.risk, assessments.c.evidence)
-            .join(assessments, assessments.c.listing_pk == listings.c.id)
-            .where(assessments.c.is_latest.is_(True))
-        ).all()
-    return {r.listing_id: {"verdict": r.verdict, "risk": r.risk, "evidence": r.evidence} for r in rows}
-
-
-def listing_pk(db, platform: str, listing_id: str) -> int:
-    from tisguard.services.investigation import pk_of
-
-    return pk_of(db, platform, listing_id)
+from investigation_data import confirm, latest, push, signals, store_engine
 
 
 @pytest.fixture
 def crafted(tmp_path):
     return tmp_path, D.make(tmp_path)
-
-
-def store_engine(db, folder):
-    """An engine over the store (registry imported), reading the crafted photos under `folder`."""
-    from tisguard.config import resolve_settings
-    from tisguard.detect.config import EngineConfig
-    from tisguard.pipeline.build import ImageSource, build_engine
-    from tisguard.registry.store import import_registry, read_registry_csv
-
-    import_registry(db, read_registry_csv(D.registry(folder))[0])
-    settings = resolve_settings()
-    return settings, build_engine(settings, EngineConfig(), db, None, ImageSource(folder))
-
-
-def push(db, engine, rows: list[dict]):
-    from tisguard.pipeline.store import assess_and_store
-    from tisguard.spec.listing import Listing
-
-    return assess_and_store(db, engine, [Listing.model_validate(r) for r in rows])
-
-
-def confirm(db, settings, platform: str, listing_id: str) -> None:
-    from tisguard.services.decisions import decide
-
-    decide(db, settings, listing_pk(db, platform, listing_id), "confirm", "officer", "sec20")
 
 
 # ---- the store path, on every backend -------------------------------------------------------------------
