@@ -39,9 +39,12 @@ class ImageEvidenceDetector(Detector):
         "image_rejected": Signal(Group.INFO),
         "image_deadline": Signal(Group.INFO),  # Tesseract's per-photo deadline cut the reading short
         "image_budget": Signal(Group.INFO),  # the listing's time budget ran out before a photo was read
+        # a standard or registry licence read in a photo re-ranks the product type, as one in the text does
+        "product_from_image": Signal(Group.PRODUCT),
     }
     requires = ("product",)
     after = ("product",)
+    provides = ("product",)
 
     def detect(self, ctx: ListingContext) -> list[Evidence]:
         analyzer = getattr(ctx.ref, "images", None)
@@ -51,7 +54,51 @@ class ImageEvidenceDetector(Detector):
         seen: set = set()
         for a in analyzer.analyse_listing_images(ctx.listing.images):
             out.extend(self._one(ctx, a, seen))
-        return out
+        restated = self._restate_product(ctx, out)
+        return out + ([restated] if restated else [])
+
+    def _restate_product(self, ctx: ListingContext, found: list[Evidence]) -> Evidence | None:
+        """Numbers read in a photo are evidence about which standard the product falls under, exactly as
+        numbers in the text are (see detectors.category): the product odds are re-ranked with both, within
+        the regulated mass only. Returns an evidence line when that changes the product's standard."""
+        from tisguard.detect.context import ProductType
+        from tisguard.detect.detectors.category import REGISTERED_LR, STATED_LR, CategoryDetector, restate
+
+        ref, old = ctx.ref, ctx.product
+        classes = ref.model.classes
+        stated: dict[str, float] = {}
+        for e in [*ctx.evidence, *found]:
+            if e.signal not in ("standard_number", "licence_number"):
+                continue
+            lic = ref.registry.by_number(e.value["licence_no"]) if e.signal == "licence_number" else None
+            tis, lr = (lic.tis_number, REGISTERED_LR) if lic else (e.value.get("tis"), STATED_LR)
+            tis = ref.lexicon.reported(tis) if tis else tis
+            if tis in classes:
+                stated[tis] = max(stated.get(tis, 1.0), lr)
+        if not stated or set(stated) <= set(old.stated):
+            return None
+        none_i = ref.model.none_index
+        probs = ref.model.predict_proba_keys(CategoryDetector().features(ctx)[0])
+        probs = restate(probs, none_i, [(classes.index(t), lr) for t, lr in stated.items()])
+        order = [int(i) for i in probs.argsort()[::-1][:4]]
+        best = order[1] if order[0] == none_i else order[0]
+        tis = ref.lexicon.reported(classes[best])
+        top = tuple((classes[i], float(probs[i])) for i in order[:3])
+        ctx.product = ProductType(tis, old.p_regulated, float(probs[best]), top, tuple(sorted(stated)))
+        if tis == old.tis:
+            return None
+        std = ref.catalogue.current(tis)
+        return self.evidence(
+            "product_from_image",
+            "image",
+            f"เลขมาตรฐาน/ใบอนุญาตที่อ่านได้จากรูปภาพระบุว่าสินค้าอยู่ภายใต้ มอก. {tis}"
+            + (f" ({std.name_th})" if std else "")
+            + f" (แบบจำลองเลือก มอก. {old.tis} จากข้อความ)",
+            f"the standard or licence read in a photo places the product under TIS {tis}"
+            + (f" ({std.name_en or std.name_th})" if std else "")
+            + f"; from the text alone the model chose TIS {old.tis}",
+            value={"tis": tis, "was": old.tis, "stated": sorted(stated), "p_standard": round(float(probs[best]), 4)},
+        )
 
     def _one(self, ctx: ListingContext, a, seen: set) -> list[Evidence]:
         from tisguard.detect.detectors.marks import LicenceNumberDetector

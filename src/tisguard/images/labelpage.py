@@ -125,6 +125,7 @@ def read_label(img, marks, qr_boxes, deadline: float) -> PageReading:
     if angle:
         ink, rm = prep.rotate(ink, angle)
         to_page = _affine3(rm) @ to_page
+    ink = prep.remove_rules(ink, prep.text_height(ink) or prep.OCR_TEXT_HEIGHT)
     first = _pass(out, ink, PSM_SPARSE, deadline, "sparse")
     if first.mean_confidence < 60 and not out.timed_out:
         flipped = np.ascontiguousarray(ink[::-1, ::-1])

@@ -40,6 +40,7 @@ _STANDARD = re.compile(
     r"(?<![\d/])(\d{1,5})(?:\s*+(?:เล่?ม|part|[a-z]{3})\s*+(\d{1,3}(?:\s*+\(\s*+\d{1,3}\s*+\))?)\s*+[-–]?|\s*+[-–])"
     r"\s*+(25\d\d)(?!\d)"
 )
+_THAI_DIGIT = re.compile("[๐-๙]")
 _LICENSEE = re.compile(r"บริษัท|จำกัด|ห้างหุ้นส่วน|co\.?,?\s*+ltd|limited")
 # digits OCR reads as letters inside a number (only applied inside licence- or standard-shaped runs)
 _DIGITISH = str.maketrans({"o": "0", "l": "1", "i": "1", "|": "1", "s": "5", "b": "8"})
@@ -191,6 +192,10 @@ def _licences(lines: list[Line], marks: list[dict], standards: list[dict], ref, 
                 item.update(licence_no=known.licence_no, tis=known.tis_number, how="registry")
             elif near is not None:
                 reading.dropped.append({**item, "why": f"one digit away from registry licence {near}: a misread"})
+                continue
+            elif _THAI_DIGIT.search(line.raw):
+                why = "printed in Thai digits, which OCR misreads: trusted only when the registry confirms it"
+                reading.dropped.append({**item, "why": why})
                 continue
             elif keyword:
                 item["how"] = "keyword"

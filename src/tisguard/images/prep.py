@@ -35,9 +35,9 @@ def grey(img) -> np.ndarray:
 def text_ink(g: np.ndarray) -> np.ndarray:
     """Black text on white (uint8 0/255) from a grey image, whatever the label's colours.
 
-    The background is estimated with a large median filter; where it is dark the text is taken to be
-    light (white on colour), elsewhere dark. Ink strength is the distance from that local background, so
-    glare and uneven light cancel out; Otsu on the strength separates ink from paper."""
+    The background is estimated with a large median filter (text is a minority of any neighbourhood);
+    ink strength is the distance from that local background in either direction, so white on colour,
+    glare and uneven light need no decision; Otsu on the strength separates ink from paper."""
     import cv2
 
     h, w = g.shape
@@ -45,13 +45,27 @@ def text_ink(g: np.ndarray) -> np.ndarray:
     k = max(15, (min(h, w) // 12) | 1)
     small = cv2.resize(g, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA)
     bg = cv2.resize(cv2.medianBlur(small, max(5, (k // 4) | 1)), (w, h), interpolation=cv2.INTER_LINEAR)
-    gi, bi = g.astype(np.int16), bg.astype(np.int16)
-    strength = np.where(bi < 110, gi - bi, bi - gi)
-    strength = np.clip(strength, 0, 255).astype(np.uint8)
+    strength = cv2.absdiff(g, bg)  # dark text on light and light text on dark alike
     if strength.max() < 12:  # a blank or flat picture: nothing to read
         return np.full_like(g, 255)
     _, ink = cv2.threshold(strength, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     return 255 - ink
+
+
+def remove_rules(ink: np.ndarray, letter_px: float) -> np.ndarray:
+    """Blank straight lines much longer than a letter (table rules, underlines, label borders): Tesseract
+    reads them as letters or drops the text line they touch."""
+    import cv2
+
+    fg = (ink < 128).astype(np.uint8)
+    n = max(40, int(letter_px * 5))
+    rules = cv2.morphologyEx(fg, cv2.MORPH_OPEN, np.ones((1, n), np.uint8))
+    rules |= cv2.morphologyEx(fg, cv2.MORPH_OPEN, np.ones((n, 1), np.uint8))
+    if not rules.any():
+        return ink
+    out = ink.copy()
+    out[cv2.dilate(rules, np.ones((3, 3), np.uint8)) > 0] = 255
+    return out
 
 
 def _profile_score(ink_small: np.ndarray, angle: float) -> float:
