@@ -93,7 +93,7 @@ def queue_export(db: Engine, f: QueueFilter) -> Export:
 
 def complaints_export(db: Engine, q: str | None, spam: bool) -> Export:
     """Complaints as the list shows them; the sender's contact and address hash are left out (personal data)."""
-    cols = ["id", "created_at", "listing_url", "platform", "listing_id", "text", "status", "spam"]
+    cols = ["id", "created_at", "listing_url", "platform", "listing_id", "text", "status", "spam", "outcome", "due"]
 
     def rows() -> Iterator[list]:
         page = 1

@@ -1,15 +1,17 @@
-"""Reports, exports and the holiday calendar (issue 16).
+"""Reports, exports, the holiday calendar and the deadlines that use it (issue 16).
 
 - `/reports/monthly` (page) and `/api/v1/reports/monthly` (JSON): one handler; the figures of a month for
   supervisors; POST `/reports/monthly` hands out the PDF (recorded in report_runs and audited).
 - `/exports/{what}.{csv|xlsx}`: the queue, decisions, notices, complaints and the dashboard series, with the
   same filters as their pages, streamed.
 - `/admin/holidays` (page) and `/api/v1/holidays` (JSON): the business-day calendar; admins add and remove days.
+- `/listings/{pk}/evidence.pdf`: the evidence summary; POST `/complaints/{pk}/outcome`: a complaint's outcome.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path as FilePath
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
@@ -21,7 +23,7 @@ from tisguard.services.review import QueueFilter
 from tisguard.services.thai import BANGKOK
 from tisguard.web.jsonresponse import OrjsonResponse
 from tisguard.web.resources import queue_filter, wants_json
-from tisguard.web.security import check_csrf, current_user, require
+from tisguard.web.security import MAX_ID, check_csrf, current_user, require
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1", tags=["reports"])
@@ -168,6 +170,48 @@ async def holiday_remove(
     except (ValueError, LookupError):
         raise HTTPException(404, detail={"field": "day", "message": "no such holiday"})
     return RedirectResponse(f"/admin/holidays?year={d.year}", 303)
+
+
+@pages.get("/listings/{pk}/evidence.pdf")
+def evidence_pdf(pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: Request, user: dict = Depends(current_user)):
+    """The evidence summary PDF of the listing's latest frozen package (made from the package, hash checked)."""
+    from tisguard.services.decisions import latest_evidence
+    from tisguard.services.evidence_package import TamperedEvidence
+    from tisguard.services.evidence_summary import evidence_summary_pdf
+
+    pkg = latest_evidence(request.app.state.db, pk)
+    if pkg is None:
+        raise HTTPException(404, detail={"field": "pk", "message": "no evidence package for this listing"})
+    try:
+        pdf = evidence_summary_pdf(FilePath(pkg.path), pkg.sha256, pk)
+    except TamperedEvidence as e:
+        raise HTTPException(409, detail={"field": "evidence", "message": str(e)})
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="evidence-{pk}-{pkg.sha256[:12]}.pdf"',
+            "X-Evidence-SHA256": pkg.sha256,
+        },
+    )
+
+
+@pages.post("/complaints/{pk}/outcome")
+async def complaint_outcome(
+    pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: Request, user: dict = Depends(current_user)
+):
+    """An officer records what came of a complaint (audited); back to the list."""
+    from tisguard.services.complaint_outcomes import record_outcome
+
+    await check_csrf(request, user)
+    form = await request.form()
+    try:
+        record_outcome(
+            request.app.state.db, pk, str(form.get("outcome") or ""), str(form.get("note") or ""), user["username"]
+        )
+    except LookupError:
+        raise HTTPException(404, detail={"field": "pk", "message": "no such complaint"})
+    return RedirectResponse("/complaints", 303)
 
 
 routers = (api, pages)
