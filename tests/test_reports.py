@@ -335,15 +335,20 @@ def test_complaint_outcome_is_audited_and_due_in_business_days(web):
     from tisguard.services import calendar
     from tisguard.services import complaints as complaint_svc
     from tisguard.services.complaint_outcomes import COMPLAINT_OUTCOME_BUSINESS_DAYS
+    from tisguard.services.thai import add_business_days
     from tisguard.store.tables import audit_log
 
     client, _, _, db = web
-    created = datetime(2026, 4, 3, 2, 0, tzinfo=UTC)  # Friday; Songkran 13-15 April is seeded
+    created = datetime(2026, 4, 9, 2, 0, tzinfo=UTC)  # Thursday; Songkran 13-15 April is seeded
     c = complaint_svc.submit(db, "https://example.invalid/p/9", "ปลั๊กไม่มี มอก.", None, None, now=created)
     sign_in(client, "officer", "officer-pass-123")
     page = client.get("/complaints")
     due = calendar.deadline_db(db, created, COMPLAINT_OUTCOME_BUSINESS_DAYS)
-    assert due.date().isoformat() > "2026-04-24"  # 15 business days with three holidays: past 24 April
+    weekends_only = add_business_days(created, COMPLAINT_OUTCOME_BUSINESS_DAYS)
+    assert due == add_business_days(
+        created, COMPLAINT_OUTCOME_BUSINESS_DAYS, calendar.holidays_from(db.connect(), created.date(), 30)
+    )
+    assert due > weekends_only  # Songkran (13-15 April) is skipped
     lst = complaint_svc.list_complaints(db)
     assert lst["items"][0]["due"] == due and lst["items"][0]["outcome"] is None
     csrf = csrf_of(client)

@@ -15,8 +15,9 @@ from tisguard.services.thai import BANGKOK, add_business_days
 from tisguard.store.tables import complaint_outcomes, complaints
 
 OUTCOMES = ("referred", "violation_confirmed", "no_violation", "not_regulated", "duplicate")
-# the office's own service standard, not a legal figure: set TISGUARD_COMPLAINT_DAYS to the one in force
-COMPLAINT_OUTCOME_BUSINESS_DAYS = int(os.environ.get("TISGUARD_COMPLAINT_DAYS", 15))
+# the outcome is owed this many business days after the complaint arrived (a service standard, not a figure of
+# law; TISGUARD_COMPLAINT_DAYS sets the one in force). A complaint row that carries its own `due_at` keeps it.
+COMPLAINT_OUTCOME_BUSINESS_DAYS = int(os.environ.get("TISGUARD_COMPLAINT_DAYS", 3))
 
 
 def record_outcome(db: Engine, pk: int, outcome: str, note: str | None, actor: str) -> None:
@@ -58,7 +59,10 @@ def annotate(db: Engine, items: list[dict]) -> list[dict]:
         span = (max(created.values()) - min(created.values())).days + 1
         hols = calendar.holidays_from(conn, first, COMPLAINT_OUTCOME_BUSINESS_DAYS + span)  # one query a page
         for it in items:
-            it["due"] = add_business_days(created[it["id"]], COMPLAINT_OUTCOME_BUSINESS_DAYS, hols)
+            own = it.get("due_at")
+            it["due"] = (
+                _utc(own) if own else add_business_days(created[it["id"]], COMPLAINT_OUTCOME_BUSINESS_DAYS, hols)
+            )
             it["outcome"] = got.get(it["id"])
     return items
 
