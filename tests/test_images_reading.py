@@ -227,3 +227,38 @@ def test_huge_photo_is_downscaled_and_boxes_stay_in_its_coordinates(reference):
         x0, y0, x1, y1 = l["box"]
         assert 0 <= x0 <= x1 <= big.width and 0 <= y0 <= y1 <= big.height
     assert a.marks[0]["box"][2] > small.width  # the mark's box is in the big photo's pixels
+
+
+def test_evaluate_prints_figures_for_each_image_set(tmp_path):
+    import json
+    import shutil
+    from pathlib import Path
+
+    from helpers import cli, cli_json
+
+    sets = []
+    root = Path(__file__).resolve().parents[1] / "datasets"
+    for name in ("images", "images2"):
+        rows = [json.loads(l) for l in (root / name / "manifest.jsonl").read_text(encoding="utf-8").splitlines()[:3]]
+        (tmp_path / name).mkdir()
+        for r in rows:
+            shutil.copy(root / name / r["image"], tmp_path / name / r["image"])
+        m = tmp_path / name / "manifest.jsonl"
+        m.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        sets.append(m)
+    args = [
+        "evaluate",
+        DEV / "test.jsonl",
+        "--registry",
+        DEV / "registry.csv",
+        "--images",
+        sets[0],
+        "--images",
+        sets[1],
+    ]
+    figs = cli_json(*args)
+    assert list(figs["image_sets"]) == [str(s) for s in sets] and figs["images"] == figs["image_sets"][str(sets[0])]
+    for f in figs["image_sets"].values():
+        assert f["images"] == 3 and "verdict_parity" in f and "false_marks" in f
+    printed = cli(*args).stdout
+    assert all(f"images {s}:" in printed for s in sets)

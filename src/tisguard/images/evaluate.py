@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import statistics
+import time
 from pathlib import Path
 
 from tisguard.detect.context import Reference
@@ -49,10 +50,15 @@ def evaluate_images(manifest: Path, ref: Reference | None = None) -> dict:
     analyzer = engine.ref.images
     rows = list(read_image_set(manifest))
     c = dict.fromkeys(("std_n", "std_ok", "lic_n", "lic_ok", "qr_n", "qr_ok", "tp", "fp", "fn", "neg"), 0)
-    seconds, timed_out = [], 0
+    seconds, cpu, near_1000, timed_out = [], [], [], 0
     for row in rows:
-        a = analyzer.analyse_loaded(load_local(manifest.parent / row["image"]))
+        loaded = load_local(manifest.parent / row["image"])
+        c0 = time.process_time()  # CPU time: wall time depends on what else the machine runs
+        a = analyzer.analyse_loaded(loaded)
+        cpu.append(time.process_time() - c0)
         seconds.append(a.seconds)
+        if a.size and 800 <= max(a.size) <= 1200:
+            near_1000.append(cpu[-1])
         timed_out += a.timed_out
         reading = read(a.ocr_lines, a.marks, engine.ref)
         stds = {(s["tis"], s["year_be"]) for s in reading.standards}
@@ -84,6 +90,8 @@ def evaluate_images(manifest: Path, ref: Reference | None = None) -> dict:
         "photos_without_mark": c["neg"],
         "seconds_per_image": round(statistics.fmean(seconds), 3) if seconds else None,
         "seconds_p95": round(sorted(seconds)[int(0.95 * (len(seconds) - 1))], 3) if seconds else None,
+        "cpu_seconds_per_image": round(statistics.fmean(cpu), 3) if cpu else None,
+        "cpu_seconds_per_image_800_1200px": round(statistics.fmean(near_1000), 3) if near_1000 else None,
         "deadline_hit": timed_out,
     }
     figs.update(_verdict_parity(engine, rows, manifest))

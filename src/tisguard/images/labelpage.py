@@ -107,14 +107,14 @@ def read_label(img, marks, qr_boxes, deadline: float) -> PageReading:
         _fill(g, (cx - r, cy - r, cx + r, cy + r), (cx, cy, r))
     to_page = np.eye(3)
     quad = _choose_quad(g, marks)
-    if quad is not None and prep.is_skewed_quad(quad):
+    if quad is not None:  # the label alone: perspective undone, the product around it left out
         g, hm = prep.rectify(g, quad, fill=int(np.median(g)))
         to_page = hm @ to_page
         out.rectified = True
     ink = prep.text_ink(g)
     th = prep.text_height(ink)
     f = float(np.clip(prep.OCR_TEXT_HEIGHT / th, 0.6, 3.0)) if th else 1.0
-    f = min(f, 2600 / max(g.shape))
+    f = min(f, 2200 / max(g.shape))
     if abs(f - 1.0) > 0.1:  # scale the grey picture, not the ink: upscaled ink is blocky
         g = cv2.resize(g, (int(g.shape[1] * f), int(g.shape[0] * f)), interpolation=cv2.INTER_CUBIC)
         to_page = np.diag([f, f, 1.0]) @ to_page
