@@ -345,9 +345,9 @@ def test_complaint_outcome_is_audited_and_due_in_business_days(web):
     page = client.get("/complaints")
     due = calendar.deadline_db(db, created, COMPLAINT_OUTCOME_BUSINESS_DAYS)
     weekends_only = add_business_days(created, COMPLAINT_OUTCOME_BUSINESS_DAYS)
-    assert due == add_business_days(
-        created, COMPLAINT_OUTCOME_BUSINESS_DAYS, calendar.holidays_from(db.connect(), created.date(), 30)
-    )
+    with db.connect() as conn:
+        hols = calendar.holidays_from(conn, created.date(), 30)
+    assert due == add_business_days(created, COMPLAINT_OUTCOME_BUSINESS_DAYS, hols)
     assert due > weekends_only  # Songkran (13-15 April) is skipped
     lst = complaint_svc.list_complaints(db)
     assert lst["items"][0]["due"] == due and lst["items"][0]["outcome"] is None

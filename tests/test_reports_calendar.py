@@ -26,7 +26,8 @@ def test_a_deadline_skips_a_seeded_holiday(db):
     # Friday 10 April 2026, 10:00 Bangkok: 13-15 April are Songkran (seeded), so two business days end on
     # Friday 17 April; counting weekends only would give Tuesday 14 April
     fri = datetime(2026, 4, 10, 3, 0, tzinfo=UTC)
-    assert date(2026, 4, 13) in calendar.holidays_from(db.connect(), date(2026, 4, 10), 2)
+    with db.connect() as conn:
+        assert date(2026, 4, 13) in calendar.holidays_from(conn, date(2026, 4, 10), 2)
     assert add_business_days(fri, 2).date() == date(2026, 4, 14)
     due = calendar.deadline_db(db, fri, 2)
     assert due == datetime(2026, 4, 17, 3, 0, tzinfo=UTC)
