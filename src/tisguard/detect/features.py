@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from tisguard.detect.lexicon import LexHit, Lexicon
 from tisguard.detect.text import normalize
 
-FEATURES_VERSION = 5  # bump when the keys below change: a model only fits the scheme it was trained with
+FEATURES_VERSION = 6  # bump when the keys below change: a model only fits the scheme it was trained with
 NGRAM_RANGE = (2, 3)
 DESC_HEAD_CHARS = 400
 ATTR_CHARS = 400
@@ -77,11 +77,56 @@ def _head_class(h: LexHit) -> str | None:
     return None
 
 
-def title_keys(title_hits: list[LexHit]) -> list[str]:
+def _outermost(hits: list[LexHit]) -> list[LexHit]:
+    """The hits that stand for what the seller wrote: a cue, exclusion or accessory hit inside a longer hit
+    is dropped ('ใบพัด' in a 'ไร้ใบพัด' feature), and so is a product term that overlaps an exclusion of the
+    same standard ('หม้อหุงข้าว' in 'หม้อในหม้อหุงข้าว': the exclusion explains it), while an exclusion that is
+    word for word another standard's product name is dropped (it only says the product is not *that* one)."""
+    if len(hits) < 2 or all(h.kind == "term" for h in hits):
+        return hits
+    spans = {(h.start, h.end) for h in hits if h.start >= 0}
+    term_spans = {(h.start, h.end) for h in hits if h.kind == "term"}
+    excl = [(h.start, h.end, h.tis) for h in hits if h.kind == "exclude" and h.start >= 0]
+    out = []
+    for h in hits:
+        if h.start < 0:
+            out.append(h)
+        elif h.kind == "exclude" and (h.start, h.end) in term_spans:
+            continue  # 'หม้อหุงข้าว' excluded from stockpots is still a rice cooker: the product name wins
+        elif h.kind == "term":
+            if not any(t == h.tis and a < h.end and h.start < b for a, b, t in excl):
+                out.append(h)
+        elif not any(a <= h.start and h.end <= b and (b - a) > (h.end - h.start) for a, b in spans):
+            out.append(h)
+    return out
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _cjk_tail_keys(head: list[LexHit], text: str) -> list[str]:
+    """Chinese compounds put the head noun last: a product word followed directly by more Chinese
+    ('冰箱除臭剂', fridge deodoriser; '空调遥控器', air-con remote) names something made for that product."""
+    out = []
+    for h in head:
+        if (
+            h.kind == "term"
+            and h.start >= 0
+            and h.end < len(text)
+            and _is_cjk(text[h.end - 1])
+            and _is_cjk(text[h.end])
+        ):
+            out += ["\x00CJKT", f"\x00CJKT:{h.tis}"]
+    return out
+
+
+def title_keys(title_hits: list[LexHit], title_text: str = "") -> list[str]:
     """Keys from the title's hits, by role: head product, "for" target, parts before/after a product term."""
     for_at = min((h.start for h in title_hits if h.kind == "cue" and h.tis == "for" and h.start > 1), default=None)
     head = title_hits if for_at is None else [h for h in title_hits if h.start < for_at]
-    target = [] if for_at is None else [h for h in title_hits if h.start > for_at]
+    # the target starts at the marker ('สำหรับสุนัข' is a pet cue that begins where 'สำหรับ' does)
+    target = [] if for_at is None else [h for h in title_hits if h.start >= for_at and h.tis != "for"]
     keys: list[str] = []
     head_tis: list[str] = []
     cues: list[str] = []
@@ -97,6 +142,7 @@ def title_keys(title_hits: list[LexHit]) -> list[str]:
             cues.append(h.tis)
     if head_tis:
         keys.append("\x00LANY")
+        keys.extend(_cjk_tail_keys(head, title_text))
     if any(h.kind == "exclude" for h in head):
         keys.append("\x00XANY")
     target_tis = set()
@@ -122,9 +168,17 @@ def title_keys(title_hits: list[LexHit]) -> list[str]:
         if first_class and head_tis:
             keys += ["\x00PB", f"\x00PB-{first_class}"]
             keys.extend(f"\x00PB:{t}" for t in set(head_tis))
-        elif first.kind == "term" and any(_head_class(h) and h.start >= first.end for h in placed):
-            keys.append("\x00PA")
-            keys.extend(f"\x00PA:{t}" for t in set(head_tis))
+        else:
+            after = [h for h in placed if _head_class(h) and h.start >= first.end]
+            if first.kind == "term" and after:
+                # English and Chinese put the head noun last ('fan cover', '风扇防尘罩'); Thai lists features
+                # after the product ('เครื่องฟอกอากาศ แผ่นกรอง HEPA'). The script of the part word, and whether it
+                # follows the product word directly, tell the two apart.
+                script = "L" if after[0].term[0] < "\u0e00" or after[0].term[0] > "\u0e7f" else "T"
+                keys += ["\x00PA", f"\x00PA-{script}"]
+                if after[0].start - first.end <= 1:
+                    keys.append(f"\x00PA-adj-{script}")
+                keys.extend(f"\x00PA-{script}:{t}" for t in set(head_tis))
     ucues = sorted(set(cues))
     for c in ucues:
         keys.append(f"\x00C:{c}")
@@ -136,14 +190,15 @@ def title_keys(title_hits: list[LexHit]) -> list[str]:
     return keys
 
 
-def field_keys(prefix: str, hits: list[LexHit]) -> list[str]:
-    """Hits in another field (category K, description D, attributes A): terms, cue classes, parts."""
+def field_keys(prefix: str, kinds) -> list[str]:
+    """Hits in another field (category K, description D, attributes A), as (kind, standard or cue class)
+    pairs: terms, cue classes, parts."""
     out = set()
-    for h in hits:
-        if h.kind == "term":
-            out.add(f"\x00{prefix}L:{h.tis}")
-        elif h.kind == "cue":
-            out.add(f"\x00{prefix}C:{h.tis}")
+    for kind, tis in kinds:
+        if kind == "term":
+            out.add(f"\x00{prefix}L:{tis}")
+        elif kind == "cue":
+            out.add(f"\x00{prefix}C:{tis}")
         else:
             out.add(f"\x00{prefix}X")
     return list(out)
@@ -175,17 +230,17 @@ def feature_keys(
     text = model_text(title, category_norm)
     hits = lexicon.scan_with_spacing_variants(text)
     t_end = len(title) + 1  # offsets below this are in the title (after the leading space)
-    title_hits = [h for h in hits if h.start < t_end]
-    structured = title_keys(title_hits)
-    if len(title_hits) < len(hits):
-        structured += field_keys("K", [h for h in hits if h.start >= t_end])
+    title_hits = _outermost([h for h in hits if h.start < t_end])
+    structured = title_keys(title_hits, text)
+    if category_norm:
+        structured += field_keys("K", {(h.kind, h.tis) for h in hits if h.start >= t_end})
     desc = description_head(description)
     if desc:
-        structured += field_keys("D", lexicon.scan(desc))
+        structured += field_keys("D", lexicon.kinds_in(desc))
     if attributes:
         values = " ".join(str(v) for v in attributes.values())[:ATTR_CHARS].lower()
         if values:
-            structured += field_keys("A", lexicon.scan(values))
+            structured += field_keys("A", lexicon.kinds_in(values))
     if brand and brand.strip():
         structured.append("\x00B:" + brand.strip().lower()[:40])
     return ngram_keys(text) + structured * LEXICON_REPEAT + price_key(price), title_hits

@@ -76,6 +76,11 @@ class Lexicon:
         pt = json.loads((product_terms_path or packaged_product_terms_path()).read_text(encoding="utf-8"))
         return cls(data, pt)
 
+    def reported(self, tis: str) -> str:
+        """The standard to report for `tis` (lexicon `report_as`: an energy or older standard whose products
+        are named by another standard's terms reports that one); `tis` itself otherwise."""
+        return self.standards.get(tis, {}).get("report_as") or tis
+
     def related(self, tis: str) -> set[str]:
         return {tis, *self.standards.get(tis, {}).get("related", [])}
 
@@ -90,6 +95,20 @@ class Lexicon:
                 continue
             hits.extend(LexHit(k, tis, term, start, end + 1) for k, tis in kinds)
         return hits
+
+    def kinds_in(self, text: str) -> set[tuple[str, str | None]]:
+        """The (kind, standard or cue class) pairs found in the text, with the same whole-word rule as `scan`
+        but no hit objects: the cheap form for fields whose hit positions nobody needs."""
+        found: set[tuple[str, str | None]] = set()
+        n = len(text)
+        for end, (term, kinds) in self._auto.iter(text):
+            start = end - len(term) + 1
+            if term[0] in _LATIN and start > 0 and text[start - 1] in _LATIN:
+                continue
+            if term[-1] in _LATIN and end + 1 < n and text[end + 1] in _LATIN:
+                continue
+            found.update(kinds)
+        return found
 
     def scan_with_spacing_variants(self, text: str) -> list[LexHit]:
         """Hits in the text; when no product term is found, also the term hits that appear once stray

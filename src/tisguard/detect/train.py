@@ -121,6 +121,7 @@ def build_examples(sources: list[Source], lexicon: Lexicon) -> Examples:
             if cls is None:
                 skipped += 1
                 continue
+            cls = lexicon.reported(cls)  # one class per product family: 2186 (energy) trains as 2214
             keys, _ = record_keys(rec, lexicon)
             ex.keys.append(keys)
             ex.labels.append(cls)

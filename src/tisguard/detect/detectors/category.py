@@ -20,6 +20,8 @@ from tisguard.detect.evidence import Evidence
 from tisguard.detect.features import feature_keys
 
 STATED_LR = 20.0  # a standard number or licence suffix written in the listing (within regulated classes)
+# cue classes that name something other than a regulated head product, shown in the not-regulated reason
+OTHER_CUES = ("part", "pub", "pet", "decor", "sport", "nonelec")
 REGISTERED_LR = 100.0  # a licence number the registry holds: its standard is known for certain
 
 
@@ -61,6 +63,7 @@ class CategoryDetector(Detector):
             if e.signal in ("standard_number", "licence_number"):
                 lic = ref.registry.by_number(e.value["licence_no"]) if e.signal == "licence_number" else None
                 tis, lr = (lic.tis_number, REGISTERED_LR) if lic else (e.value.get("tis"), STATED_LR)
+                tis = ref.lexicon.reported(tis) if tis else tis
                 if tis in classes:
                     stated[tis] = max(stated.get(tis, 1.0), lr)
         none_i = ref.model.none_index
@@ -69,7 +72,7 @@ class CategoryDetector(Detector):
         p_reg = float(1.0 - probs[none_i])
         order = np.argsort(-probs)[:4]
         best = int(order[1] if order[0] == none_i else order[0])
-        tis = classes[best]
+        tis = ref.lexicon.reported(classes[best])
         top = [(classes[i], float(probs[i])) for i in order[:3]]
         ctx.product = ProductType(tis, p_reg, float(probs[best]), tuple(top), tuple(sorted(stated)))
         confidence = round(float(probs[best]) if p_reg >= 0.5 else 1.0 - p_reg, 4)
@@ -99,7 +102,9 @@ class CategoryDetector(Detector):
                 )
             )
         else:
-            excl = [h for h in head_hits if h.kind in ("exclude", "accessory")]
+            excl = [
+                h for h in head_hits if h.kind in ("exclude", "accessory") or (h.kind == "cue" and h.tis in OTHER_CUES)
+            ]
             out.append(
                 self.evidence(
                     "not_regulated_product",
