@@ -297,6 +297,9 @@ def test_exports_follow_the_page_filters_and_stream(web):
     wb = load_workbook(io.BytesIO(r.content), read_only=True)
     sheet = list(wb.active.iter_rows(values_only=True))
     assert sheet[0][:3] == ("id", "platform", "listing_id") and len(sheet) == q["total"] + 1
+    page = client.get("/queue", params={"platform": platform}).text  # the page's own export link keeps its filter
+    href = re.search(r'id="export-queue-csv" href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    assert _csv_rows(client.get(href).content) == rows
     assert client.get("/exports/queue.csv", params={"verdict": "bogus"}).status_code == 422
     assert client.get("/exports/queue.pdf").status_code in (404, 422)
 
