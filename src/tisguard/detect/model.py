@@ -33,7 +33,10 @@ class CategoryModel:
 
     @property
     def none_index(self) -> int:
-        return self.classes.index(NONE_CLASS)
+        idx = self.__dict__.get("_none_index")
+        if idx is None or self.classes[idx] != NONE_CLASS:
+            idx = self.__dict__["_none_index"] = self.classes.index(NONE_CLASS)
+        return idx
 
     def predict_proba_keys(self, keys: list[str]) -> np.ndarray:
         # Row 0 of the weights is padding (all zeros) so that filter(None, ...) drops unknown keys in C.

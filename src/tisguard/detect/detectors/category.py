@@ -69,13 +69,15 @@ class CategoryDetector(Detector):
         none_i = ref.model.none_index
         if stated:
             probs = restate(probs, none_i, [(classes.index(t), lr) for t, lr in stated.items()])
-        p_reg = float(1.0 - probs[none_i])
-        order = np.argsort(-probs)[:4]
-        best = int(order[1] if order[0] == none_i else order[0])
+        order = np.argsort(-probs)[:4].tolist()
+        pl = probs[order].tolist()  # Python floats: cheaper to round and compare than numpy scalars
+        p_reg = 1.0 - float(probs[none_i])
+        best_k = 1 if order[0] == none_i else 0
+        best = order[best_k]
         tis = ref.lexicon.reported(classes[best])
-        top = [(classes[i], float(probs[i])) for i in order[:3]]
-        ctx.product = ProductType(tis, p_reg, float(probs[best]), tuple(top), tuple(sorted(stated)))
-        confidence = round(float(probs[best]) if p_reg >= 0.5 else 1.0 - p_reg, 4)
+        top = [(classes[i], p) for i, p in zip(order[:3], pl)]
+        ctx.product = ProductType(tis, p_reg, pl[best_k], tuple(top), tuple(sorted(stated)))
+        confidence = round(pl[best_k] if p_reg >= 0.5 else 1.0 - p_reg, 4)
         out = []
         std = ref.catalogue.current(tis)
         name = std.name_th if std else tis
