@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    func,
     text,
 )
 
@@ -357,7 +358,15 @@ complaints = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("spam", Boolean, nullable=False, default=False, server_default=false()),  # migration 0002
     Column("client_hash", String(64)),  # keyed hash of the sender's address (floods), never the address
+    # tracking (migration 0008, issue 14): the private status link, triage, the outcome deadline
+    Column("status_token_hash", String(64)),  # sha256 of the sender's status-link token; the token is not kept
+    Column("listing_pk", Integer, ForeignKey("listings.id")),  # the listing it is about, once linked
+    Column("merged_into", Integer, ForeignKey("complaints.id")),  # a duplicate: the complaint that carries it
+    Column("due_at", DateTime(timezone=True)),  # the outcome is owed by then (3 business days)
+    Column("updated_at", DateTime(timezone=True)),
     Index("ix_complaints_client", "client_hash", "created_at"),
+    Index("uq_complaints_status_token", "status_token_hash", unique=True),
+    Index("ix_complaints_listing", "listing_pk"),
 )
 
 # --- server-side sessions and sign-in throttling (migration 0002) ---
@@ -507,3 +516,52 @@ report_runs = Table(
     Column("created_by", String(80), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
+
+# --- public side: the published list of non-standard products and its change feed (migration 0008, issue 14) ---
+publications = Table(
+    "publications",
+    metadata,
+    PK(),  # the entry's public number: stable, never reused
+    Column("listing_pk", Integer, ForeignKey("listings.id"), nullable=False),
+    Column("decision_pk", Integer, ForeignKey("decisions.id"), nullable=False),  # the confirmation it rests on
+    Column("state", String(12), nullable=False),  # published | withdrawn | expired
+    Column("product", Text, nullable=False),  # as approved; scrubbed of personal data (services/privacy.py)
+    Column("brand", Text),
+    Column("tis_number", String(40)),
+    Column("platform", String(40), nullable=False),
+    Column("legal_basis", String(20)),
+    Column("reasons", JSON, nullable=False),  # [{code, th, en}] what was wrong, as the public sees it
+    Column("note", Text),  # the supervisor's public note
+    Column("confirmed_at", DateTime(timezone=True), nullable=False),
+    Column("month", String(7), nullable=False),  # Bangkok YYYY-MM of the confirmation (the month filter)
+    Column("photo", LargeBinary),  # a re-encoded JPEG thumbnail (no metadata), when the supervisor chose one
+    Column("approved_by", String(80), nullable=False),
+    Column("approved_at", DateTime(timezone=True), nullable=False),
+    Column("takedown_at", DateTime(timezone=True), nullable=False),  # the entry leaves the public list then
+    Column("ended_at", DateTime(timezone=True)),
+    Column("ended_by", String(80)),
+    Column("end_reason", Text),
+    Index("ix_publications_public", "state", "confirmed_at"),
+    Index("ix_publications_listing", "listing_pk"),
+    # at most one live entry per listing
+    Index(
+        "uq_publications_live",
+        "listing_pk",
+        unique=True,
+        sqlite_where=text("state = 'published'"),
+        postgresql_where=text("state = 'published'"),
+    ),
+)
+
+publication_events = Table(
+    "publication_events",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),  # the feed cursor: gap-free, in commit order
+    Column("publication_pk", Integer, ForeignKey("publications.id"), nullable=False),
+    Column("event", String(12), nullable=False),  # published | withdrawn | expired
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_publication_events_publication", "publication_pk"),
+)
+
+# a listing found by the address a buyer or complainant pastes (the prefix keeps index entries small)
+Index("ix_listings_url_prefix", func.substr(listings.c.url, 1, 255))

@@ -15,7 +15,7 @@ from tisguard.detect.config import EngineConfig
 from tisguard.pipeline.build import ImageSource
 from tisguard.services.errors import FieldError
 from tisguard.services.webhooks import OutboxWorker
-from tisguard.web import hardening
+from tisguard.web import hardening, public_site
 from tisguard.web.calllog import CallLog, CallLogMiddleware
 from tisguard.web.security import NotSignedIn, RateLimiter, Sessions, secret_key
 
@@ -67,6 +67,7 @@ def create_app(
     routers = (platform_api.router, officer_api.router, resources.api, resources.pages, officer_pages.router)
     for r in (*routers, admin_pages.router, public_pages.router, *investigation_routers, *report_routers):
         app.include_router(r)
+    public_site.register(app)  # verify, tracked complaints, the public list and open data, SME self-check
 
     @app.exception_handler(NotSignedIn)
     async def _not_signed_in(request: Request, exc: NotSignedIn):

@@ -9,6 +9,7 @@ Settings (environment):
   TISGUARD_MAX_JSON_BYTES          JSON and other bodies (default 16 MiB; a push batch is at most 500 listings)
   TISGUARD_MAX_FORM_BYTES          URL-encoded forms (default 1 MiB)
   TISGUARD_MAX_UPLOAD_BYTES        multipart uploads, the registry CSV (default 64 MiB)
+  TISGUARD_MAX_PUBLIC_UPLOAD_BYTES photo uploads on the public pages (PUBLIC_UPLOAD_PATHS; default 25 MiB)
   TISGUARD_PUBLIC_CHECK_PER_MIN    self-checks per client address per minute on /check (default 20)
   TISGUARD_PUBLIC_COMPLAINT_PER_H  complaints per client address per hour on /complaint (default 10)
 """
@@ -40,6 +41,7 @@ DOCS_CSP = (
     "worker-src blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 )
 DOCS_PATHS = ("/docs", "/redoc", "/docs/oauth2-redirect")
+PUBLIC_UPLOAD_PATHS = ("/check", "/verify")  # anyone may post photos here: a tighter multipart limit
 
 
 def https_enabled() -> bool:
@@ -141,9 +143,12 @@ class RequestGuard:
     Multipart uploads stream through (counted); JSON and form bodies are read here (the app reads them whole
     anyway) and handed on in one piece."""
 
-    def __init__(self, app, json_bytes: int, form_bytes: int, upload_bytes: int):
+    def __init__(
+        self, app, json_bytes: int, form_bytes: int, upload_bytes: int, public_upload_bytes: int | None = None
+    ):
         self.app = app
         self.json_bytes, self.form_bytes, self.upload_bytes = json_bytes, form_bytes, upload_bytes
+        self.public_upload_bytes = upload_bytes if public_upload_bytes is None else public_upload_bytes
 
     def limit_for(self, ct: str) -> int:
         if ct == "multipart/form-data":
@@ -158,6 +163,8 @@ class RequestGuard:
         headers = {k.lower(): v for k, v in scope.get("headers", [])}
         ct = headers.get(b"content-type", b"").decode("latin-1").split(";", 1)[0].strip().lower()
         limit = self.limit_for(ct)
+        if ct == "multipart/form-data" and scope.get("path") in PUBLIC_UPLOAD_PATHS:
+            limit = min(limit, self.public_upload_bytes)
         declared = headers.get(b"content-length", b"").strip()
         if declared.isdigit() and int(declared) > limit:
             return await _answer(send, 413, "body", f"request body larger than {limit} bytes")
@@ -287,5 +294,6 @@ def install(app: FastAPI) -> None:
         json_bytes=_env_int("TISGUARD_MAX_JSON_BYTES", 16 * 2**20),
         form_bytes=_env_int("TISGUARD_MAX_FORM_BYTES", 2**20),
         upload_bytes=_env_int("TISGUARD_MAX_UPLOAD_BYTES", 64 * 2**20),
+        public_upload_bytes=_env_int("TISGUARD_MAX_PUBLIC_UPLOAD_BYTES", 25 * 2**20),
     )
     app.add_middleware(SecurityHeaders, https=app.state.https)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 
 from tisguard.services.thai import be_date
+from tisguard.web.public_i18n import PUBLIC_STRINGS
 
 STRINGS = {
     "app": ("ระบบเฝ้าระวังสินค้า มอก. ออนไลน์", "Online TIS market surveillance"),
@@ -103,6 +104,7 @@ STRINGS = {
     "not_spam": ("ไม่ใช่สแปม", "Not spam"),
     "show_spam": ("แสดงสแปม", "Show spam"),
 }
+STRINGS.update(PUBLIC_STRINGS)  # the public side (issue 14): keys start with p_
 
 
 def lang_of(request: Request) -> str:
