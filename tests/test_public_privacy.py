@@ -68,7 +68,9 @@ def test_no_personal_data_in_any_public_output(web):
     outputs["entry json"] = anon.get(f"/public/violations/{entry}.json")
     outputs["changes"] = anon.get("/public/violations/changes.json")
     outputs["buyer check by url"] = anon.post("/check", data={"listing_url": record["url"]})
-    outputs["buyer check with text"] = anon.post("/check", data={"listing_url": record["url"], "title": record["title"]})
+    outputs["buyer check with text"] = anon.post(
+        "/check", data={"listing_url": record["url"], "title": record["title"]}
+    )
     for where, r in outputs.items():
         assert r.status_code == 200, (where, r.status_code, r.text[:300])
         text = r.text

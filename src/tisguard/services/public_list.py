@@ -232,10 +232,7 @@ def changes(
     now = now or datetime.now(UTC)
     with db.connect() as conn:
         evs = conn.execute(
-            _event_query(f)
-            .where(publication_events.c.seq > after)
-            .order_by(publication_events.c.seq)
-            .limit(limit)
+            _event_query(f).where(publication_events.c.seq > after).order_by(publication_events.c.seq).limit(limit)
         ).all()
         head = conn.execute(select(func.max(publication_events.c.seq))).scalar() or 0
     return {"events": _events(db, catalogue, evs, now, stats), "after": after, "head": head}

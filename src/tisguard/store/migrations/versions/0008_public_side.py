@@ -55,10 +55,14 @@ def upgrade() -> None:
 
     conn = op.get_bind()
     holidays = {
-        (date.fromisoformat(d) if isinstance(d, str) else d) for (d,) in conn.execute(sa.text("select day from holidays"))
+        (date.fromisoformat(d) if isinstance(d, str) else d)
+        for (d,) in conn.execute(sa.text("select day from holidays"))
     }
     complaints = sa.table(
-        "complaints", sa.column("id", sa.Integer), sa.column("created_at", sa.DateTime), sa.column("due_at", sa.DateTime)
+        "complaints",
+        sa.column("id", sa.Integer),
+        sa.column("created_at", sa.DateTime),
+        sa.column("due_at", sa.DateTime),
     )
     for pk, created in conn.execute(sa.select(complaints.c.id, complaints.c.created_at)).all():
         if isinstance(created, str):
