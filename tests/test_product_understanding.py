@@ -185,3 +185,94 @@ def test_queue_priority_counts_product_confidence(db, backend_env):
             assert priority == pytest.approx(risk * reach(listing) * conf, rel=1e-3)
             checked += 1
     assert checked > 5
+
+
+def test_standard_and_licence_numbers_are_masked_for_the_product_model():
+    from tisguard.detect.features import mask_marks
+
+    assert mask_marks("หนังสือ มอก. 2432-2555 เต้ารับ") == "หนังสือ มอก. ####-#### เต้ารับ"
+    assert mask_marks("ปลั๊ก ท1234-5/2432 16a") == "ปลั๊ก ท####-#/#### 16a"
+    assert mask_marks("พัดลม 16 นิ้ว 220v") == "พัดลม 16 นิ้ว 220v"  # other numbers describe the product
+
+
+def test_feature_roles_head_part_for_target_and_chinese_compounds():
+    from tisguard.detect.features import feature_keys
+    from tisguard.detect.lexicon import Lexicon
+    from tisguard.detect.text import normalize
+
+    lex = Lexicon.load()
+
+    def keys(title):
+        return {k for k in feature_keys(normalize(title).text, "", None, lex)[0] if k.startswith("\x00")}
+
+    blade = keys("ใบพัด พัดลม 16 นิ้ว")
+    assert "\x00PB" in blade and "\x00PB:934" in blade  # a part word names the head, the fan comes after
+    cover = keys("ผ้าคลุมพัดลม กันฝุ่น")  # the lexicon's exclusion explains the fan inside it
+    assert "\x00X:934" in cover and "\x00L:934" not in cover
+    fan = keys("พัดลมตั้งพื้น 16 นิ้ว มีรีโมท")
+    assert "\x00PB" not in fan and "\x00PA" not in fan  # 'มีรีโมท' is a feature, not a remote for sale
+    ball = keys("ลูกบอลซักผ้า ใช้กับเครื่องซักผ้า")
+    assert "\x00FONLY" in ball and not any(k.startswith("\x00L:") for k in ball)  # the product is only the target
+    assert "\x00CJKT" in keys("冰箱除臭剂") and "\x00CJKT" not in keys("冰箱 双门")
+
+
+def test_family_key_keeps_colour_and_size_variants_in_one_fold():
+    from tisguard.detect.crossval import family_key
+
+    a = family_key("ตู้เย็น 2 ประตู LG GN-B222 7.4คิว สีเงิน")
+    assert a == family_key("ตู้เย็น 2 ประตู LG GN-B372 11คิว สีดำ")
+    assert a != family_key("ตู้เย็น 2 ประตู Sharp SJ-X300 10คิว สีเงิน")
+
+
+def test_cross_validation_measures_held_out_listings_through_the_engine(tmp_path):
+    """--cv with --with-real-dev: figures on listings each fold did not train on, temperature from the folds."""
+    from conftest import DEV
+    from helpers import cli_json
+
+    rows = []
+    for i in range(30):
+        rows.append({"title": f"พัดลมตั้งพื้น รุ่น F{i} 16 นิ้ว", "tis": "934", "regulated": True})
+        rows.append({"title": f"ผ้าคลุมพัดลม ลาย {i} กันฝุ่น", "tis": None, "regulated": False})
+    rows.append({"title": "สินค้าไม่ทราบประเภท", "tis": None, "regulated": None})  # unlabelled: left out
+    real = tmp_path / "real.jsonl"
+    real.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "platform": "shop",
+                    "listing_id": f"r{i}",
+                    "title": r["title"],
+                    "seller": {"id": "s"},
+                    "label": {"regulated": r["regulated"], "tis": r["tis"], "alternates": []},
+                },
+                ensure_ascii=False,
+            )
+            + "\n"
+            for i, r in enumerate(rows)
+        ),
+        encoding="utf-8",
+    )
+    small = tmp_path / "small.jsonl"
+    small.write_text(
+        "\n".join((DEV / "train.jsonl").read_text(encoding="utf-8").splitlines()[:500]) + "\n", encoding="utf-8"
+    )
+    out = tmp_path / "m" / "category.json"
+    r = cli_json("train", small, "--no-extra", "--no-decisions", "--with-real-dev", real, "--cv", "3", "--out", out)
+    cv = r["cross_validation"]
+    assert cv["k"] == 3 and "3-fold" in r["calibration"]
+    f = cv["real-dev"]
+    assert f["n_regulated"] == 30 and f["n_not_regulated"] == 30
+    assert 0 <= f["false_positive_rate"] <= 1 and 0 <= f["regulated_recall"] <= 1
+    by_name = {s["name"]: s for s in r["sources"]}
+    assert by_name["real-dev"]["used"] == 60 and by_name["real-dev"]["skipped"] == 1
+    meta = json.loads(out.read_text(encoding="utf-8"))["meta"]
+    assert meta["cross_validation"]["real-dev"] == f
+
+
+def test_train_names_a_broken_record(tmp_path):
+    from helpers import cli
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"title": "ok", "label": {"verdict": "not_regulated"}}\n{broken\n', encoding="utf-8")
+    r = cli("train", bad, "--no-extra", "--no-decisions", "--out", tmp_path / "m.json")
+    assert r.exit_code != 0 and "bad.jsonl:2" in r.output
