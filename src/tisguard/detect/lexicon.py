@@ -118,9 +118,24 @@ class Lexicon:
             return hits
         squeezed = text.replace(" ", "")
         if len(squeezed) != len(text):
-            have = {(h.kind, h.tis) for h in hits}
-            for h in self.scan(squeezed):
-                if h.kind == "term" and (h.kind, h.tis) not in have:
-                    have.add((h.kind, h.tis))
-                    hits.append(LexHit(h.kind, h.tis, h.term, -1, -1))
+            have = set()
+            for (kind, tis), term in self._terms_in(squeezed):
+                if (kind, tis) not in have:
+                    have.add((kind, tis))
+                    hits.append(LexHit(kind, tis, term, -1, -1))
         return hits
+
+    def _terms_in(self, text: str):
+        """(('term', standard), term) for each product-term match in the text (whole-word rule as `scan`)."""
+        n = len(text)
+        for end, (term, kinds) in self._auto.iter(text):
+            if not any(k == "term" for k, _ in kinds):
+                continue
+            start = end - len(term) + 1
+            if term[0] in _LATIN and start > 0 and text[start - 1] in _LATIN:
+                continue
+            if term[-1] in _LATIN and end + 1 < n and text[end + 1] in _LATIN:
+                continue
+            for kt in kinds:
+                if kt[0] == "term":
+                    yield kt, term
