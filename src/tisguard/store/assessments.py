@@ -10,6 +10,7 @@ from sqlalchemy import Engine, update
 from tisguard.detect.evidence import Assessment
 from tisguard.detect.verdict import FLAGGED_VALUES
 from tisguard.spec.listing import Listing
+from tisguard.store.refs import record_refs
 from tisguard.store.tables import assessments
 
 
@@ -54,3 +55,4 @@ def save_assessments(db: Engine, rows: list[tuple[int, Listing, str, Assessment]
                 for pk, l, chash, a in rows
             ],
         )
+        record_refs(conn, [(pk, l, a) for pk, l, _, a in rows])  # for incremental rescans (issue 15)

@@ -1,0 +1,162 @@
+"""The whole assessment on Spark, written back: assessments go to the store (PostgreSQL with COPY,
+idempotent by listing and engine version) and/or to Parquet files that `assessment_rows.load_parquet`
+loads later.
+
+Input: JSON Lines or Parquet (a file or folder). As in `spark_scan`, the driver's reference snapshot and
+config travel as one broadcast, the investigation answers for the whole input are computed on Spark
+first, and each partition makes its engine with `pipeline.build.make_engine` — so the assessments are
+those of `spark_scan` and of the embedded `scan`. With a store and `incremental`, the driver plans with
+`pipeline.incremental.plan_rescan` and partitions assess only the planned listings of the input (the others
+are counted as `unchanged`); listings not in the store are counted and not written (ingest them first).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from pathlib import Path
+
+from tisguard.detect.config import EngineConfig
+from tisguard.detect.context import Reference
+from tisguard.pipeline.build import ImageSource
+
+BATCH = 512
+COUNTS = ("assessed", "written", "unchanged", "not_in_store", "rejected")
+
+
+def _partition_writer(shared, db_url: str | None, selected, parquet_dir: str | None):
+    def run(index, lines):
+        import gc
+
+        from tisguard.ingest.readers import iter_jsonl
+        from tisguard.pipeline.assessment_rows import assessment_row, listing_pks, save_rows, write_parquet
+        from tisguard.pipeline.build import make_engine
+        from tisguard.spec.listing import listing_from_record
+        from tisguard.store.db import get_engine
+        from tisguard.store.listings import content_hash
+
+        ref, config, images = shared.value
+        engine = make_engine(ref, config, images)
+        db = get_engine(db_url) if db_url else None
+        chosen = selected.value if selected is not None else None
+        counts = dict.fromkeys(COUNTS, 0)
+        out_rows: list[dict] = []
+
+        def flush(batch):
+            pks = listing_pks(db, [l.key for l in batch]) if db is not None else {}
+            todo = []
+            for l in batch:
+                pk = pks.get(l.key)
+                if db is not None and pk is None:
+                    counts["not_in_store"] += 1
+                elif chosen is not None and pk not in chosen:
+                    counts["unchanged"] += 1
+                else:
+                    todo.append((pk, l))
+            gc.disable()  # short-lived objects, no cycles: the collector only costs time here
+            try:
+                assessed = engine.assess_many([l for _, l in todo])
+            finally:
+                gc.enable()
+            rows = [assessment_row(pk, l, content_hash(l), a) for (pk, l), a in zip(todo, assessed)]
+            counts["assessed"] += len(rows)
+            if db is not None:
+                counts["written"] += save_rows(db, rows)
+            if parquet_dir:
+                out_rows.extend(rows)
+
+        batch = []
+        for line in lines:
+            for rec_no, raw in iter_jsonl(io.BytesIO(line.encode("utf-8") + b"\n")):
+                listing, errors = listing_from_record(rec_no, raw)
+                if errors:
+                    counts["rejected"] += 1
+                else:
+                    batch.append(listing)
+            if len(batch) >= BATCH:
+                flush(batch)
+                batch = []
+        if batch:
+            flush(batch)
+        if parquet_dir and out_rows:
+            write_parquet(Path(parquet_dir) / f"part-{index:05d}.parquet", out_rows)
+        yield counts
+
+    return run
+
+
+def _is_parquet(path: Path) -> bool:
+    return path.suffix == ".parquet" or (path.is_dir() and any(path.glob("*.parquet")))
+
+
+def spark_scan_to_store(
+    input_path: Path,
+    snapshot: tuple[Reference, EngineConfig, ImageSource | None],
+    db_url: str | None = None,
+    parquet_out: Path | None = None,
+    master: str = "local[2]",
+    partitions: int | None = None,
+    incremental: bool = True,
+) -> dict:
+    """Assess `input_path` on Spark and write the assessments to the store at `db_url` and/or to Parquet
+    files in `parquet_out`. Returns counts (assessed, written, unchanged, not_in_store, rejected) and,
+    with a store and `incremental`, the plan."""
+    if db_url is None and parquet_out is None:
+        raise ValueError("give a store (db_url) or a Parquet folder (parquet_out) to write the assessments to")
+    from pyspark.sql import SparkSession
+
+    from tisguard.pipeline.build import make_engine
+    from tisguard.store.db import get_engine
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    if parquet_out is not None:
+        parquet_out.mkdir(parents=True, exist_ok=True)
+        for old in parquet_out.glob("part-*.parquet"):  # a re-run replaces the previous run's files
+            old.unlink()
+    db = get_engine(db_url) if db_url else None
+    plan = None
+    if db is not None and incremental:
+        from tisguard.pipeline.incremental import plan_rescan
+
+        plan = plan_rescan(db, make_engine(*snapshot))
+    spark = (
+        SparkSession.builder.master(master)
+        .appName("tisguard-scan-store")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.driver.host", "127.0.0.1")
+        .getOrCreate()
+    )
+    try:
+        sc = spark.sparkContext
+        sc.setLogLevel("ERROR")
+        parallel = partitions or sc.defaultParallelism
+        if _is_parquet(input_path):
+            lines = spark.read.parquet(str(input_path)).toJSON().repartition(parallel)
+        else:
+            lines = sc.textFile(str(input_path), minPartitions=parallel)
+        lines = lines.filter(lambda l: l.strip())
+        from tisguard.pipeline.spark_investigation import with_spark_investigation
+
+        snapshot = with_spark_investigation(sc, lines, snapshot)
+        shared = sc.broadcast(snapshot)
+        selected = sc.broadcast(frozenset(plan.pks)) if plan is not None and not plan.everything else None
+        writer = _partition_writer(shared, db_url, selected, str(parquet_out) if parquet_out else None)
+        per_partition = lines.mapPartitionsWithIndex(writer).collect()
+        totals = {k: sum(c[k] for c in per_partition) for k in COUNTS}
+    finally:
+        spark.stop()
+    if plan is not None:
+        from tisguard.pipeline.incremental import record_state
+
+        # the reference state is recorded only when every planned listing was in the input and assessed
+        if totals["assessed"] >= plan.selected:
+            record_state(db, make_engine(*snapshot))
+        totals["plan"] = plan.as_dict()
+    if db is not None:
+        from tisguard.pipeline.assessment_rows import refresh_aggregates
+
+        refresh_aggregates(db)
+    return {**totals, "partitions": len(per_partition), "parquet": str(parquet_out) if parquet_out else None}
