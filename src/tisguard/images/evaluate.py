@@ -49,7 +49,7 @@ def evaluate_images(manifest: Path, ref: Reference | None = None) -> dict:
     engine = make_engine(detached_ref(ref, True), None, ImageSource(manifest.parent))
     analyzer = engine.ref.images
     rows = list(read_image_set(manifest))
-    c = dict.fromkeys(("std_n", "std_ok", "lic_n", "lic_ok", "qr_n", "qr_ok", "tp", "fp", "fn", "neg"), 0)
+    c = dict.fromkeys(("std_n", "std_ok", "lic_n", "lic_ok", "lic_ocr_ok", "qr_n", "qr_ok", "tp", "fp", "fn", "neg"), 0)
     seconds, cpu, near_1000, timed_out = [], [], [], 0
     for row in rows:
         loaded = load_local(manifest.parent / row["image"])
@@ -62,8 +62,8 @@ def evaluate_images(manifest: Path, ref: Reference | None = None) -> dict:
         timed_out += a.timed_out
         reading = read(a.ocr_lines, a.marks, engine.ref)
         stds = {(s["tis"], s["year_be"]) for s in reading.standards}
-        lics = {licence_key(l["licence_no"]) for l in reading.licences}
-        lics |= _qr_licences(a.qrs)
+        from_ocr = {licence_key(l["licence_no"]) for l in reading.licences}
+        lics = from_ocr | _qr_licences(a.qrs)
         if row.get("standard"):
             c["std_n"] += 1
             num, year = row["standard"].rsplit("-", 1)
@@ -71,6 +71,7 @@ def evaluate_images(manifest: Path, ref: Reference | None = None) -> dict:
         if row.get("licence"):
             c["lic_n"] += 1
             c["lic_ok"] += licence_key(row["licence"]) in lics
+            c["lic_ocr_ok"] += licence_key(row["licence"]) in from_ocr
         if row.get("qr"):
             c["qr_n"] += 1
             c["qr_ok"] += any(q["text"] == row["qr"] for q in a.qrs)
@@ -82,7 +83,8 @@ def evaluate_images(manifest: Path, ref: Reference | None = None) -> dict:
     figs = {
         "images": len(rows),
         "standard_number_exact": _ratio(c["std_ok"], c["std_n"]),
-        "licence_number_exact": _ratio(c["lic_ok"], c["lic_n"]),
+        "licence_number_exact": _ratio(c["lic_ok"], c["lic_n"]),  # read in the label or its QR code
+        "licence_number_exact_ocr": _ratio(c["lic_ocr_ok"], c["lic_n"]),  # read in the label's text alone
         "qr_decode_rate": _ratio(c["qr_ok"], c["qr_n"]),
         "mark_precision": _ratio(c["tp"], c["tp"] + c["fp"]),
         "mark_recall": _ratio(c["tp"], c["tp"] + c["fn"]),

@@ -65,8 +65,13 @@ class Reading:
     dropped: list[dict] = field(default_factory=list)  # licence-shaped readings not trusted, with why
 
 
+# a running number split by a stray space ('771 1-66/2493'): joined only right before '-sub/standard'
+_SPLIT_RUNNING = re.compile(r"(?<![\d/])(\d{1,5}) (\d{1,5})(?=\s*+[-–]\s*+\d{1,5}\s*+[/|]\s*+\d)")
+
+
 def _digits_fixed(text: str) -> str:
-    return _NUMBER_RUN.sub(lambda m: m.group(0).translate(_DIGITISH), text)
+    text = _NUMBER_RUN.sub(lambda m: m.group(0).translate(_DIGITISH), text)
+    return _SPLIT_RUNNING.sub(r"\1\2", text)
 
 
 def lines_of(ocr_lines: list[dict]) -> list[Line]:
@@ -133,6 +138,20 @@ def _in_registry(registry, number: str, m: re.Match, type_guessed: bool):
     return hit
 
 
+def _with_label_standard(registry, m: re.Match, label_standards: set[str]):
+    """The registry licence with the read running and sub-numbers for a standard printed on the same label
+    (one only): two readings and the registry agree, though the digits after the slash were misread."""
+    if not len(registry) or not label_standards:
+        return None
+    hits = {
+        lic.licence_no: lic
+        for tis in label_standards
+        for lic in [registry.by_number(f"{int(m.group(2))}-{int(m.group(3))}/{tis}")]
+        if lic is not None and lic.tis_number == tis
+    }
+    return next(iter(hits.values())) if len(hits) == 1 else None
+
+
 _BY_STANDARD: dict[int, tuple[object, dict[str, dict[str, str]]]] = {}
 
 
@@ -183,10 +202,12 @@ def _licences(lines: list[Line], marks: list[dict], standards: list[dict], ref, 
             prev = lines[i - 1].text if i else ""
             keyword = bool(_KEYWORD.search(before) or (not before.strip() and _KEYWORD.search(prev[-30:])))
             item = {"licence_no": number, "tis": parts["tis"], "line": line, "printed_type": printed}
-            if not ref.catalogue.has(parts["tis"]) and not ref.catalogue.has(str(int(m.group(4)))):
+            known = _in_registry(ref.registry, number, m, guessed != thai_type)
+            if known is None:  # the suffix misread? the standard printed on the label, with the registry, decides
+                known = _with_label_standard(ref.registry, m, label_standards)
+            if known is None and not ref.catalogue.has(parts["tis"]) and not ref.catalogue.has(str(int(m.group(4)))):
                 reading.dropped.append({**item, "why": "standard after the slash is not in the catalogue"})
                 continue
-            known = _in_registry(ref.registry, number, m, guessed != thai_type)
             near = None if known is not None else _near_miss(ref.registry, parts)
             if known is not None:
                 item.update(licence_no=known.licence_no, tis=known.tis_number, how="registry")

@@ -1,7 +1,7 @@
 """A second, independent synthetic label set: product photos with a label on them.
 
 Deliberately unlike `images.synthetic` (the set the reader is tuned on): other fonts (Laksaman/Sarabun,
-Loma, Kinnari, Norasi, Waree, Umpush, Noto Serif Thai), other layouts (mark left, right or above, the
+Loma, Kinnari, Norasi, Waree, Umpush, Sawasdee; each must draw Latin digits too: Noto's Thai fonts do not), other layouts (mark left, right or above, the
 licence on its own line under the mark and usually without the words "ใบอนุญาตเลขที่", a licensee line,
 a QR code beside), white-on-colour labels, a label pasted on a product (a box, a power strip with round
 sockets, a helmet: round shapes that are not TIS marks), rotations up to ±20°, perspective, glare, blur,
@@ -21,7 +21,6 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 GENERATOR = "photoset-1"
 _TLWG = "/usr/share/fonts/truetype/tlwg/"
-_NOTO = "/usr/share/fonts/truetype/noto/"
 FONTS = {
     "Sarabun(Laksaman)": (_TLWG + "Laksaman.ttf", _TLWG + "Laksaman-Bold.ttf"),
     "Loma": (_TLWG + "Loma.ttf", _TLWG + "Loma-Bold.ttf"),
@@ -29,7 +28,7 @@ FONTS = {
     "Norasi": (_TLWG + "Norasi.ttf", _TLWG + "Norasi-Bold.ttf"),
     "Waree": (_TLWG + "Waree.ttf", _TLWG + "Waree-Bold.ttf"),
     "Umpush": (_TLWG + "Umpush.ttf", _TLWG + "Umpush-Bold.ttf"),
-    "NotoSerifThai": (_NOTO + "NotoSerifThai-Regular.ttf", _NOTO + "NotoSerifThai-Bold.ttf"),
+    "Sawasdee": (_TLWG + "Sawasdee.ttf", _TLWG + "Sawasdee-Bold.ttf"),
 }
 LAYOUTS = ("mark_left", "mark_right", "mark_above", "licence_under_mark", "spec_table")
 PRODUCTS = ("box", "power_strip", "helmet", "charger")
@@ -47,8 +46,21 @@ PALETTES = [
 SPECS = ["220-240V~ 50Hz", "10A 2300W", "250V 16A", "5V 2.1A", "IP20", "ผลิตในประเทศจีน", "นำเข้าโดย"]
 
 
+def _draws_digits(path: str) -> bool:
+    """Whether the font has its own glyphs for Latin digits and '/' (a label's numbers must be printable)."""
+    font = _font(path, 24)
+
+    def shape(c: str) -> bytes:
+        im = Image.new("L", (40, 40), 0)
+        ImageDraw.Draw(im).text((4, 4), c, font=font, fill=255)
+        return im.tobytes()
+
+    missing = shape("\U000f0000")  # a private-use character: the font's 'no glyph' box
+    return all(shape(c) != missing for c in "0123456789/-")
+
+
 def available_fonts() -> dict[str, tuple[str, str]]:
-    found = {k: v for k, v in FONTS.items() if Path(v[0]).exists()}
+    found = {k: v for k, v in FONTS.items() if Path(v[0]).exists() and _draws_digits(v[0]) and _draws_digits(v[1])}
     if not found:
         raise FileNotFoundError("no Thai font from fonts-thai-tlwg / fonts-noto: install Debian's fonts-thai-tlwg")
     return found
