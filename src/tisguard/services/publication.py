@@ -305,7 +305,8 @@ def _due(conn, now: datetime) -> list[tuple[int, str, datetime, str]]:
         .where((decisions.c.decision.is_(None)) | (decisions.c.decision != "confirm"))
     ).all()
     return [(r.id, "expired", _utc(r.takedown_at), "takedown date reached") for r in expired] + [
-        (r.id, "withdrawn", now, "the listing's confirmation was replaced by a dismissal") for r in gone
+        (r.id, "withdrawn", min(_utc(r.at) or now, now), "the listing's confirmation was replaced by a dismissal")
+        for r in gone
     ]
 
 
