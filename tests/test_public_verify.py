@@ -195,3 +195,15 @@ def test_verify_is_rate_limited_per_client(web, monkeypatch):
     other = TestClient(client.app, client=("192.0.2.7", 1))
     assert other.get(API, params=params).status_code == 200
     assert client.get("/verify", headers=HTML).status_code == 200  # the empty form costs nothing
+
+
+def test_public_strings_are_thai_and_english_and_shadow_nothing():
+    from tisguard.web.i18n import STRINGS
+    from tisguard.web.public_i18n import PUBLIC_STRINGS
+
+    assert all(k.startswith("p_") for k in PUBLIC_STRINGS)
+    assert not any(k.startswith("p_") for k in set(STRINGS) - set(PUBLIC_STRINGS))
+    for k, (th, en) in PUBLIC_STRINGS.items():
+        assert th.strip() and en.strip(), k
+        assert any("\u0e00" <= ch <= "\u0e7f" for ch in th), f"{k}: the Thai text has no Thai"
+        assert STRINGS[k] == (th, en)
