@@ -195,7 +195,7 @@ def test_standard_and_licence_numbers_are_masked_for_the_product_model():
     assert mask_marks("พัดลม 16 นิ้ว 220v") == "พัดลม 16 นิ้ว 220v"  # other numbers describe the product
 
 
-def test_feature_roles_head_part_for_target_and_chinese_compounds():
+def test_feature_roles_head_part_for_target_and_head_last_compounds():
     from tisguard.detect.features import feature_keys
     from tisguard.detect.lexicon import Lexicon
     from tisguard.detect.text import normalize
@@ -213,7 +213,8 @@ def test_feature_roles_head_part_for_target_and_chinese_compounds():
     assert "\x00PB" not in fan and "\x00PA" not in fan  # 'มีรีโมท' is a feature, not a remote for sale
     ball = keys("ลูกบอลซักผ้า ใช้กับเครื่องซักผ้า")
     assert "\x00FONLY" in ball and not any(k.startswith("\x00L:") for k in ball)  # the product is only the target
-    assert "\x00CJKT" in keys("冰箱除臭剂") and "\x00CJKT" not in keys("冰箱 双门")
+    assert "\x00PA-adj-L" in keys("空调遥控器 万能")  # Chinese names the head last: an air-con remote
+    assert "\x00HF:battery:phone" in keys("battery for iphone 11 original")  # sold: a battery, for a phone
 
 
 def test_family_key_keeps_colour_and_size_variants_in_one_fold():

@@ -10,8 +10,9 @@ Keys (one function feeds training and scoring, so the two can never drift apart)
   product term counts as `L:` in the head part, as `FL:` after a "for" marker, and a part/accessory
   word before or after it adds `PB:`/`PA:` keys;
 - cue classes (part, non-electric, material, pet, decor, sport, kid, publication, phone, …) and their
-  conjunctions with the standards named (`XC:cue:tis`) and with each other (`CC:a:b`), so a linear model
-  can learn that a ceramic bowl is not 655 while a ceramic tile is 2508;
+  conjunctions with the standards named (`XC:cue:tis`), with each other (`CC:a:b`) and across a "for"
+  marker (`XF:cue:tis`, `HF:head cue:target cue`), so a linear model can learn that a ceramic bowl is not
+  655 while a ceramic tile is 2508, and that a battery for a phone is not the phone;
 - hits in the category, the description head and the attributes under their own prefixes; the brand;
   a price bucket (an accessory costs a fraction of the product it goes with).
 Everything is dictionary lookups and one Aho-Corasick pass per field: no tokenizer on the hot path.
@@ -26,7 +27,7 @@ from collections.abc import Mapping
 from tisguard.detect.lexicon import LexHit, Lexicon
 from tisguard.detect.text import normalize
 
-FEATURES_VERSION = 6  # bump when the keys below change: a model only fits the scheme it was trained with
+FEATURES_VERSION = 7  # bump when the keys below change: a model only fits the scheme it was trained with
 NGRAM_RANGE = (2, 3)
 DESC_HEAD_CHARS = 400
 ATTR_CHARS = 400
@@ -101,27 +102,7 @@ def _outermost(hits: list[LexHit]) -> list[LexHit]:
     return out
 
 
-def _is_cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff"
-
-
-def _cjk_tail_keys(head: list[LexHit], text: str) -> list[str]:
-    """Chinese compounds put the head noun last: a product word followed directly by more Chinese
-    ('冰箱除臭剂', fridge deodoriser; '空调遥控器', air-con remote) names something made for that product."""
-    out = []
-    for h in head:
-        if (
-            h.kind == "term"
-            and h.start >= 0
-            and h.end < len(text)
-            and _is_cjk(text[h.end - 1])
-            and _is_cjk(text[h.end])
-        ):
-            out += ["\x00CJKT", f"\x00CJKT:{h.tis}"]
-    return out
-
-
-def title_keys(title_hits: list[LexHit], title_text: str = "") -> list[str]:
+def title_keys(title_hits: list[LexHit]) -> list[str]:
     """Keys from the title's hits, by role: head product, "for" target, parts before/after a product term."""
     for_at = min((h.start for h in title_hits if h.kind == "cue" and h.tis == "for" and h.start > 1), default=None)
     head = title_hits if for_at is None else [h for h in title_hits if h.start < for_at]
@@ -142,7 +123,6 @@ def title_keys(title_hits: list[LexHit], title_text: str = "") -> list[str]:
             cues.append(h.tis)
     if head_tis:
         keys.append("\x00LANY")
-        keys.extend(_cjk_tail_keys(head, title_text))
     if any(h.kind == "exclude" for h in head):
         keys.append("\x00XANY")
     target_tis = set()
@@ -152,7 +132,8 @@ def title_keys(title_hits: list[LexHit], title_text: str = "") -> list[str]:
             keys.append(f"\x00FL:{h.tis}")
         elif h.kind == "cue":
             keys.append(f"\x00FC:{h.tis}")
-            keys.extend(f"\x00XF:{h.tis}:{t}" for t in set(head_tis))  # a toy 'for dogs', a battery 'for iPhone'
+            keys.extend(f"\x00XF:{h.tis}:{t}" for t in set(head_tis))  # a toy 'for dogs'
+            keys.extend(f"\x00HF:{c}:{h.tis}" for c in set(cues))  # a battery 'for iPhone', a case 'for iPhone'
         else:
             keys.append("\x00FX")
     if target_tis and not head_tis:
@@ -231,7 +212,7 @@ def feature_keys(
     hits = lexicon.scan_with_spacing_variants(text)
     t_end = len(title) + 1  # offsets below this are in the title (after the leading space)
     title_hits = _outermost([h for h in hits if h.start < t_end])
-    structured = title_keys(title_hits, text)
+    structured = title_keys(title_hits)
     if category_norm:
         structured += field_keys("K", {(h.kind, h.tis) for h in hits if h.start >= t_end})
     desc = description_head(description)
