@@ -28,13 +28,10 @@ def _ring_support(edges: np.ndarray, cx: float, cy: float, r: float) -> float:
     h, w = edges.shape
     hits = 0
     t = np.linspace(0, 2 * np.pi, 96, endpoint=False)
-    for dr in (0.0,):
-        xs = np.round(cx + (r + dr) * np.cos(t)).astype(int)
-        ys = np.round(cy + (r + dr) * np.sin(t)).astype(int)
-        for x, y in zip(xs, ys):
-            x0, x1, y0, y1 = max(x - 2, 0), min(x + 3, w), max(y - 2, 0), min(y + 3, h)
-            if x0 < x1 and y0 < y1 and edges[y0:y1, x0:x1].any():
-                hits += 1
+    for x, y in zip(np.round(cx + r * np.cos(t)).astype(int), np.round(cy + r * np.sin(t)).astype(int)):
+        x0, x1, y0, y1 = max(x - 2, 0), min(x + 3, w), max(y - 2, 0), min(y + 3, h)
+        if x0 < x1 and y0 < y1 and edges[y0:y1, x0:x1].any():
+            hits += 1
     return hits / len(t)
 
 

@@ -158,7 +158,7 @@ def label_quads(g: np.ndarray, min_share: float = 0.08, max_share: float = 0.97)
         if len(approx) != 4 or not cv2.isContourConvex(approx):
             continue
         q = _order(approx.reshape(4, 2).astype(np.float32) / f)
-        if any(abs(q[i] - o).sum() < 8 for o in (x.corners for x in out) for i in range(1)):
+        if any(np.abs(q - x.corners).max() < 8 / f for x in out):
             continue  # the inner and outer edge of one border
         out.append(Quad(q, area / total))
     return sorted(out, key=lambda q: -q.area_share)
