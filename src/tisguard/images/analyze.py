@@ -15,6 +15,7 @@ import contextvars
 import dataclasses
 import io
 import json
+import threading
 import time
 from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
@@ -143,6 +144,7 @@ class ImageAnalyzer:
         if cache_dir is not None:
             cache_dir.mkdir(parents=True, exist_ok=True)
         self._memo: OrderedDict[str, ImageAnalysis] = OrderedDict()
+        self._lock = threading.Lock()  # web request threads and the image worker share one analyzer
         self.rejections: list[str] = []
 
     def load(self, image, deadline_s: float = DEADLINE_S) -> LoadedImage:
@@ -215,7 +217,8 @@ class ImageAnalyzer:
                 tmp = path.with_suffix(".tmp")
                 tmp.write_text(json.dumps(asdict(a), ensure_ascii=False), encoding="utf-8")
                 tmp.replace(path)
-        self._memo[loaded.sha256] = a
-        while len(self._memo) > MEMO_SIZE:
-            self._memo.popitem(last=False)
+        with self._lock:
+            self._memo[loaded.sha256] = a
+            while len(self._memo) > MEMO_SIZE:
+                self._memo.popitem(last=False)
         return a
