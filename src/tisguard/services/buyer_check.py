@@ -14,7 +14,7 @@ from tisguard.catalogue.model import Catalogue
 from tisguard.services.labels import label_requirements
 from tisguard.services.listing_lookup import find_by_url
 from tisguard.services.privacy import scrub
-from tisguard.services.publication import NO_TIS, PUBLIC_REASON_GROUPS
+from tisguard.services.publication import NO_TIS, PUBLIC_CONTEXT_CODES, PUBLIC_REASON_GROUPS
 from tisguard.services.verify import standard_info
 from tisguard.store.tables import assessments, listings
 
@@ -57,7 +57,7 @@ def buyer_reasons(reasons: list[dict] | None, groups: dict[str, str]) -> list[di
     out = []
     for r in reasons or []:
         code = r.get("code", "")
-        if code == NO_TIS or code == "admission_on_uncertain_product" or groups.get(code) in keep:
+        if code in (NO_TIS, "admission_on_uncertain_product", *PUBLIC_CONTEXT_CODES) or groups.get(code) in keep:
             out.append({"code": code, "th": scrub(r.get("th")), "en": scrub(r.get("en"))})
     return out
 

@@ -45,6 +45,8 @@ PHOTO_SIDE = 480
 APPROVE_ROLES = ("supervisor", "admin")
 # what was wrong, as the public reads it: the signals that decide a verdict, never context about the seller
 PUBLIC_REASON_GROUPS = ("licence_bad", "admission", "claim")
+# context about the product itself (not its seller): a label QR leading off TISI's site, a recall abroad
+PUBLIC_CONTEXT_CODES = ("qr_suspicious", "recall_match")
 NO_TIS = "no_tis_evidence"
 
 
@@ -70,7 +72,7 @@ def public_reasons(reasons: list[dict] | None, groups: dict[str, str], known=())
     out = []
     for r in reasons or []:
         code = r.get("code", "")
-        if code == NO_TIS or groups.get(code) in PUBLIC_REASON_GROUPS:
+        if code in (NO_TIS, *PUBLIC_CONTEXT_CODES) or groups.get(code) in PUBLIC_REASON_GROUPS:
             out.append({"code": code, "th": scrub(r.get("th"), known), "en": scrub(r.get("en"), known)})
     return out
 
