@@ -178,3 +178,32 @@ def test_queue_enqueue_claim_and_a_newer_generation(db):
     assert again.generation == 2
     with pytest.raises(ValueError, match="reason"):
         image_jobs.enqueue(db, items, "whenever")
+
+
+def test_web_app_background_worker_reads_pushed_photos(web, photos):
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from tisguard.pipeline.build import ImageSource
+    from tisguard.pipeline.image_jobs import queue_counts
+    from tisguard.web.app import create_app
+
+    _, settings, keys, db = web
+    base, lic, hits = photos
+    app = create_app(settings, rate=1000, burst=1000, images=ImageSource.for_settings(settings, None))
+    app.state.key_cache_ttl = 0
+    h = bearer(keys["shopee"])
+    with TestClient(app) as client:  # startup starts the worker thread
+        worker = app.state.image_worker
+        r = client.post("/api/v1/listings", json={"listings": [_pushed(lic, "BG1", base + "/licence.png")]}, headers=h)
+        pushed = r.json()["results"][0]["assessment"]
+        assert pushed["verdict"] != "compliant"  # the push never waits for the photos to be read
+        assert not [e for e in pushed["evidence"] if e["detector"] == "image_evidence"]
+        give_up = time.monotonic() + 120  # a hang guard, not a speed requirement
+        while queue_counts(db).get("done") != 1 and time.monotonic() < give_up:
+            assert client.get("/api/v1/notices", headers=h).status_code == 200  # the app answers meanwhile
+            time.sleep(0.2)
+        got = client.get("/api/v1/listings/BG1", headers=h).json()["assessment"]
+        assert got["verdict"] == "compliant" and "/licence.png" in hits
+    assert not worker._thread.is_alive()  # shutdown stops it
