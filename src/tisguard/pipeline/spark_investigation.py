@@ -4,12 +4,16 @@ Phase 1 of `spark-scan` (phase 2 assesses with the answers broadcast):
 1. fingerprints of the input's valid listings (the same `make_fingerprint`), plus those the driver's
    index already holds (from the store); a listing in both counts as the input's version;
 2. MinHash LSH: candidate pairs from a join on the signature's band keys (the bands datasketch's
-   `MinHashLSH` uses embedded) and on the photo-hash band keys; the same `pair_similarity` on each;
+   `MinHashLSH` uses embedded) and on the photo-hash band keys; the same `candidate_similarity` on each.
+   Not `pyspark.ml.feature.MinHashLSH`: its own random hash functions give other candidates than the
+   embedded index, so borderline pairs could come out differently; banding the same datasketch
+   signatures gives the same candidates by construction, hence the same answers;
 3. generic photos: each distinct photo hash with the sellers of every hash within the distance;
-4. connected components, by iterative min-label propagation over RDDs, for near-duplicate groups and
-   for seller networks (GraphFrames would need its JVM package, which pip does not ship; collecting the
-   edges to the driver would not scale; the propagation converges in as many rounds as the longest
-   path in a component, which is short for these graphs);
+4. connected components, by iterative min-label propagation with pointer jumping over RDDs, for
+   near-duplicate groups and for seller networks (GraphFrames would need its JVM package, which pip
+   does not ship; collecting the edges to the driver would not scale); each round takes the smallest
+   label among a node's neighbours, then the label of that label, so it converges in about log2 of the
+   longest path's length rounds;
 5. licence uses and network keys grouped by key.
 The driver assembles `StaticFacts` from the (small) results, with the same helpers as embedded.
 """
@@ -77,7 +81,10 @@ def components(edges, n: int):
     adj = edges.flatMap(lambda e: [(e[0], e[1]), (e[1], e[0])]).partitionBy(n).cache()
     labels = adj.map(lambda kv: (kv[0], kv[0])).distinct(n).cache()
     for _ in range(MAX_ROUNDS):
-        new = adj.join(labels, n).map(lambda kv: (kv[1][0], kv[1][1])).union(labels).reduceByKey(min, n).cache()
+        hop = adj.join(labels, n).map(lambda kv: (kv[1][0], kv[1][1])).union(labels).reduceByKey(min, n)
+        # pointer jumping: take the label of one's label too, so long paths converge in log rounds
+        new = hop.map(lambda kv: (kv[1], kv[0])).join(hop, n).map(lambda kv: (kv[1][0], min(kv[0], kv[1][1])))
+        new = new.reduceByKey(min, n).cache()
         changed = new.join(labels, n).filter(lambda kv: kv[1][0] != kv[1][1]).count()
         labels.unpersist()
         labels = new
@@ -87,8 +94,23 @@ def components(edges, n: int):
     raise RuntimeError(f"connected components did not converge in {MAX_ROUNDS} rounds")
 
 
-def spark_facts(sc, lines, index: InvestigationIndex, registry, images=None) -> StaticFacts:
-    """The answers of `EmbeddedCorpus` for (the index's corpus + the listings in `lines`), on Spark."""
+def spark_facts(
+    sc, lines, index: InvestigationIndex, registry, images=None, timings: dict | None = None
+) -> StaticFacts:
+    """The answers of `EmbeddedCorpus` for (the index's corpus + the listings in `lines`), on Spark.
+    With `timings`, each stage is run to the end before the next (an extra count each) and timed."""
+    import time
+
+    last = [time.perf_counter()]
+
+    def mark(stage: str, rdd=None) -> None:
+        if timings is not None:
+            if rdd is not None:
+                rdd.count()
+            now = time.perf_counter()
+            timings[stage] = timings.get(stage, 0.0) + now - last[0]
+            last[0] = now
+
     params = index.params
     n = max(2, lines.getNumPartitions())  # every shuffle keeps the input's partition count
     emb = index.embedded
@@ -105,6 +127,7 @@ def spark_facts(sc, lines, index: InvestigationIndex, registry, images=None) -> 
         .mapValues(lambda v: v[1])
         .cache()
     )
+    mark("fingerprints (MinHash, pHash, contacts)", fps)
 
     # 2. candidate pairs: text bands and photo bands
     def text_bands(kv):
@@ -142,6 +165,7 @@ def spark_facts(sc, lines, index: InvestigationIndex, registry, images=None) -> 
         .flatMap(similarity)
         .cache()
     )
+    mark("LSH candidates + pair similarity", sims)
 
     # 3. generic photos: sellers of every hash within the distance, per distinct hash
     hash_sellers = fps.flatMap(lambda kv: [(h, kv[1].seller) for h in kv[1].images]).distinct(n)
@@ -167,6 +191,7 @@ def spark_facts(sc, lines, index: InvestigationIndex, registry, images=None) -> 
     limit = params.max_sellers_per_key
     common = frozenset(near_sellers.filter(lambda kv: len(kv[1]) > limit).keys().collect())
     common_b = sc.broadcast(common)
+    mark("generic photos")
 
     # 4a. near-duplicates: groups among listings not confirmed, and relisting of confirmed ones
     def holds(sim):
@@ -197,6 +222,8 @@ def spark_facts(sc, lines, index: InvestigationIndex, registry, images=None) -> 
         for k, ms in dup.flatMap(relist).groupByKey(n).collect()
     }
 
+    mark("near-duplicate groups + relisting (components)")
+
     # 5a. licences shown by sellers that do not fit the licensee
     def uses(kv):
         key, fp = kv
@@ -219,6 +246,8 @@ def spark_facts(sc, lines, index: InvestigationIndex, registry, images=None) -> 
             tuple(sorted({r[4] for r in rows})),
             tuple(sorted({r[2] for r in rows})),
         )
+
+    mark("licence sharing")
 
     # 5b. seller networks: contacts, licences not fitted, photos (generic keys link nothing)
     def keys_of(kv):
@@ -245,6 +274,7 @@ def spark_facts(sc, lines, index: InvestigationIndex, registry, images=None) -> 
         ms = tuple(sorted(ms))
         net = Network(stable_id("net-", ms[0]), ms, _dedupe_links(links.get(label, {})))
         networks.update({m: net for m in ms})
+    mark("seller networks (components)")
     fps.unpersist()
     return StaticFacts(groups, relisted, licences, networks)
 

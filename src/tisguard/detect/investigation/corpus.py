@@ -205,11 +205,9 @@ class EmbeddedCorpus:
             self._uses.setdefault(lkey, {})[fp.key] = (no, licensee, fits)
             if not fits:
                 self._key_listings.setdefault(("licence", lkey), set()).add(fp.key)
-        for other in self._candidates(fp):
-            sim = candidate_similarity(fp, self.fps[other], self.params)
-            if sim is not None:
-                self._edges.setdefault(fp.key, {})[other] = sim
-                self._edges.setdefault(other, {})[fp.key] = sim
+        for other, sim in self._similar(fp).items():
+            self._edges.setdefault(fp.key, {})[other] = sim
+            self._edges.setdefault(other, {})[fp.key] = sim
         self._lsh.insert(fp.key, self._minhash(fp), check_duplication=False)
         for h in fp.images:
             self._hash_listings.setdefault(h, set()).add(fp.key)
@@ -253,13 +251,36 @@ class EmbeddedCorpus:
             found.update(self._img_bands.get(bk, ()))
         return {x for x in found if hamming(x, h) <= self.params.image_distance}
 
-    def _candidates(self, fp: Fingerprint) -> set[Key]:
-        """Listings sharing a text band or a near photo with `fp` (not itself)."""
-        out = set(self._lsh.query(self._minhash(fp))) if len(self._lsh.keys) else set()
+    def _candidate_sets(self, fp: Fingerprint) -> tuple[set[Key], set[Key]]:
+        """Listings sharing a text band with `fp`, and listings with a photo near one of its photos."""
+        text = set(self._lsh.query(self._minhash(fp))) if len(self._lsh.keys) else set()
+        photo: set[Key] = set()
         for h in fp.images:
             for x in self._near_hashes(h):
-                out.update(self._hash_listings.get(x, ()))
-        out.discard(fp.key)
+                photo.update(self._hash_listings.get(x, ()))
+        text.discard(fp.key)
+        photo.discard(fp.key)
+        return text, photo
+
+    def _similar(self, fp: Fingerprint) -> dict[Key, PairSim]:
+        """`candidate_similarity` with every candidate, text similarities first in one vectorised
+        comparison: most LSH candidates fall short of the text threshold and are dropped there."""
+        import numpy as np
+
+        text, photo = self._candidate_sets(fp)
+        cands = sorted(text | photo)
+        if not cands:
+            return {}
+        p = self.params
+        mine = np.frombuffer(fp.signature, dtype="<u4")
+        alike = (np.stack([np.frombuffer(self.fps[o].signature, dtype="<u4") for o in cands]) == mine).mean(axis=1)
+        floor = min(p.text_threshold, p.image_text_threshold)
+        out = {}
+        for o, t in zip(cands, alike):
+            if t >= p.text_threshold or (t >= floor and o in photo):
+                sim = candidate_similarity(fp, self.fps[o], p)
+                if sim is not None:
+                    out[o] = sim
         return out
 
     # ---- answers -------------------------------------------------------------------------------------
@@ -291,7 +312,7 @@ class EmbeddedCorpus:
     def _pairs(self, fp: Fingerprint) -> dict[Key, PairSim]:
         if fp.key in self.fps and self.fps[fp.key] == fp:
             return self._edges.get(fp.key, {})
-        return {o: s for o in self._candidates(fp) if (s := candidate_similarity(fp, self.fps[o], self.params))}
+        return self._similar(fp)
 
     def relisted_from(self, key: Key, fp: Fingerprint | None = None) -> tuple[RelistMatch, ...]:
         """Confirmed or removed listings this one is a near-duplicate of (best first)."""

@@ -18,7 +18,7 @@ set of generic photos (stock photos seen on many sellers) changes.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -70,11 +70,6 @@ class Fingerprint:
     images: tuple[int, ...] = ()
     contacts: tuple[tuple[str, str], ...] = ()
     licences: tuple[str, ...] = ()  # licence numbers as written in the text
-    title_grams: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
-
-    def __post_init__(self) -> None:
-        if not self.title_grams:
-            object.__setattr__(self, "title_grams", title_grams(self.title))
 
 
 def shingle_hashes(text: str) -> np.ndarray:
@@ -136,8 +131,10 @@ def text_similarity(a: bytes, b: bytes) -> float:
     return sum(x == y for x, y in zip(va, vb)) / len(va)
 
 
-def title_grams(title: str, normalised: bool = False) -> frozenset[str]:
-    t = "".join((title if normalised else normalize(title).text).split())
+@lru_cache(maxsize=8192)
+def title_grams(title: str) -> frozenset[str]:
+    """Character 3-grams of the normalised title (computed only for the few pairs that get this far)."""
+    t = "".join(normalize(title).text.split())
     return frozenset(t[i : i + 3] for i in range(max(len(t) - 2, 1))) if t else frozenset()
 
 
@@ -184,7 +181,7 @@ def pair_similarity(a: Fingerprint, b: Fingerprint, params: InvestigationParams 
     )
     return PairSim(
         round(text_similarity(a.signature, b.signature), 4),
-        round(jaccard(a.title_grams, b.title_grams), 4),
+        round(jaccard(title_grams(a.title), title_grams(b.title)), 4),
         brands_conflict(a.brand, b.brand),
         photos,
     )

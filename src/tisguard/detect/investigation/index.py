@@ -19,7 +19,6 @@ from tisguard.detect.investigation.fingerprint import (
     InvestigationParams,
     fingerprint_text,
     text_signature,
-    title_grams,
 )
 from tisguard.detect.investigation.recalls import Recall, RecallIndex, product_phrase, singular, words
 from tisguard.detect.text import normalize
@@ -54,7 +53,6 @@ def make_fingerprint(
         images=tuple(sorted(set(images))),
         contacts=extract_contacts(title, description, listing.attributes, s.shop_url, s.juristic_id),
         licences=licence_numbers(listing),
-        title_grams=title_grams(title, normalised=True),
     )
 
 
@@ -103,14 +101,15 @@ class InvestigationIndex:
         return self.corpus if isinstance(self.corpus, EmbeddedCorpus) else None
 
     def fingerprint(self, listing) -> Fingerprint:
-        """The listing's fingerprint: the corpus's when it holds this listing, else computed now."""
+        """The listing's fingerprint: the corpus's when it holds this listing (its photos were hashed when it
+        joined), else computed now from its text only: a listing checked without being stored (the
+        pre-listing check) never makes the engine fetch photos."""
         emb = self.embedded
         if emb is not None:
             fp = emb.fps.get(listing.key)
             if fp is not None and fp.title == listing.title:
                 return fp
-        hashes = self.image_hasher(listing.images) if self.image_hasher and listing.images else ()
-        return make_fingerprint(listing, hashes, self.params)
+        return make_fingerprint(listing, (), self.params)
 
     def relisted_from(self, listing) -> tuple[RelistMatch, ...]:
         emb = self.embedded
