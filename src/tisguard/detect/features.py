@@ -27,11 +27,15 @@ from collections.abc import Mapping
 from tisguard.detect.lexicon import LexHit, Lexicon
 from tisguard.detect.text import normalize
 
-FEATURES_VERSION = 7  # bump when the keys below change: a model only fits the scheme it was trained with
+FEATURES_VERSION = 8  # bump when the keys below change: a model only fits the scheme it was trained with
 NGRAM_RANGE = (2, 3)
 DESC_HEAD_CHARS = 400
 ATTR_CHARS = 400
-LEXICON_REPEAT = 4  # a structured key counts as this many n-grams, so curated terms outweigh incidental n-grams
+# A structured key (starting with NUL) counts as this many n-grams, so curated terms outweigh incidental
+# n-grams: training gives it this value in the design matrix and the saved weights carry the factor, so
+# scoring (a plain row-sum) sees each key once.
+LEXICON_REPEAT = 4
+PRICE_PREFIX = "\x00PR:"  # the price bucket counts once, like an n-gram
 PART_KINDS = ("exclude", "accessory")
 _HEAD_CUES = ("part", "pub")  # cue classes that, named before a product, make the listing something else
 _NO_CONJ = {"for"}  # cue classes that only place other hits (no conjunction keys of their own)
@@ -193,7 +197,7 @@ def description_head(description: str | None) -> str:
 def price_key(price: float | None) -> list[str]:
     if not price or price <= 0:
         return []
-    return [f"\x00PR:{min(int(math.log2(price + 1)), 17)}"]
+    return [f"{PRICE_PREFIX}{min(int(math.log2(price + 1)), 17)}"]
 
 
 def feature_keys(
@@ -224,7 +228,7 @@ def feature_keys(
             structured += field_keys("A", lexicon.kinds_in(values))
     if brand and brand.strip():
         structured.append("\x00B:" + brand.strip().lower()[:40])
-    return ngram_keys(text) + structured * LEXICON_REPEAT + price_key(price), title_hits
+    return ngram_keys(text) + structured + price_key(price), title_hits
 
 
 def record_keys(rec: Mapping, lexicon: Lexicon) -> tuple[list[str], list[LexHit]]:

@@ -20,7 +20,7 @@ from statistics import median
 
 import numpy as np
 
-from tisguard.detect.features import FEATURES_VERSION, record_keys
+from tisguard.detect.features import FEATURES_VERSION, LEXICON_REPEAT, PRICE_PREFIX, record_keys
 from tisguard.detect.lexicon import Lexicon
 from tisguard.detect.model import NONE_CLASS, CategoryModel
 
@@ -140,7 +140,17 @@ def build_vocab(keys: list[list[str]], rows) -> dict[str, int]:
     return {k: i for i, k in enumerate(vocab_keys)}
 
 
-def matrix(keys: list[list[str]], vocab: dict[str, int], rows=None):
+def key_scale(vocab: dict[str, int]) -> np.ndarray:
+    """Per-feature value in the design matrix: LEXICON_REPEAT for structured keys, 1 for n-grams and price."""
+    scale = np.ones(len(vocab), dtype=np.float32)
+    for k, i in vocab.items():
+        if k.startswith("\x00") and i and not k.startswith(PRICE_PREFIX):
+            scale[i] = LEXICON_REPEAT
+    return scale
+
+
+def matrix(keys: list[list[str]], vocab: dict[str, int], rows=None, scale: np.ndarray | None = None):
+    """Listings × features counts (times `scale` per feature when given: the training design matrix)."""
     from scipy.sparse import csr_matrix
 
     rows = range(len(keys)) if rows is None else rows
@@ -148,10 +158,9 @@ def matrix(keys: list[list[str]], vocab: dict[str, int], rows=None):
     for r in rows:
         indices.extend(filter(None, map(vocab.get, keys[r])))
         indptr.append(len(indices))
-    m = csr_matrix(
-        (np.ones(len(indices), dtype=np.float32), np.asarray(indices, dtype=np.int64), np.asarray(indptr)),
-        shape=(len(indptr) - 1, len(vocab)),
-    )
+    idx = np.asarray(indices, dtype=np.int64)
+    data = scale[idx] if scale is not None else np.ones(len(idx), dtype=np.float32)
+    m = csr_matrix((data, idx, np.asarray(indptr)), shape=(len(indptr) - 1, len(vocab)))
     m.sum_duplicates()  # repeated keys count, exactly as the scorer's row-sum counts them
     return m
 
@@ -181,11 +190,12 @@ def fit(ex: Examples, rows: list[int], c: float) -> Fitted:
     from sklearn.linear_model import LogisticRegression
 
     vocab = build_vocab(ex.keys, rows)
-    x = matrix(ex.keys, vocab, rows)
+    scale = key_scale(vocab)
+    x = matrix(ex.keys, vocab, rows, scale)
     y = [ex.labels[i] for i in rows]
     clf = LogisticRegression(C=c, max_iter=3000)
     clf.fit(x, y, sample_weight=np.asarray([ex.weights[i] for i in rows]))
-    weights = clf.coef_.T.astype(np.float32)
+    weights = clf.coef_.T.astype(np.float32) * scale[:, None]  # scoring sums each key once (see features)
     bias = clf.intercept_.astype(np.float32)
     if len(clf.classes_) == 2:  # binary: scikit-learn keeps one column; the model wants one per class
         weights = np.hstack([-weights / 2, weights / 2])
