@@ -4,7 +4,8 @@ An entry is published only when a supervisor approves it, for a listing whose go
 confirmation. Approval snapshots what the public sees: the product name (the listing title scrubbed of
 personal data, or the supervisor's wording, scrubbed too), the brand, the standard, what was wrong, the
 platform, and a photo re-encoded without metadata when the supervisor chooses one. Seller fields are never
-copied, and the seller's own name, id, tax id and shop handle are scrubbed out of the text. Each entry has a takedown date, after which it leaves the list.
+copied, and the seller's own name, id, tax id and shop handle are scrubbed out of the text. Each entry has a
+takedown date, after which it leaves the list.
 
 The change feed (`publication_events`) is numbered in commit order: every event is audited first, and the
 audit appender takes the audit head's lock (services/audit.py), so no two writers number events at once and
