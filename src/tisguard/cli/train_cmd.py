@@ -75,6 +75,8 @@ def train(
     listings given with --with-real-dev, and the officers' confirmed/dismissed decisions from the store."""
     from tisguard.detect.train import Source, TrainingDataError, train_sources
 
+    if cv == 1 or cv < 0:
+        fail("--cv: give 0 (no cross-validation) or a number of folds ≥ 2")
     if not train_file.exists():
         fail(f"{train_file}: no such file (run from the project root, or give the path)")
     try:
@@ -88,8 +90,6 @@ def train(
             sources.append(Source.from_file("real-dev", with_real_dev))
         if decisions and (dec := _officer_decisions(data)) is not None:
             sources.append(dec)
-        if cv == 1 or cv < 0:
-            fail("--cv: give 0 (no cross-validation) or a number of folds ≥ 2")
         out = out or settings_for(data).models_dir / "category.json"
         result = train_sources(sources, out, c=c, cv=cv)
     except TrainingDataError as e:
