@@ -218,7 +218,7 @@ def test_feature_roles_head_part_for_target_and_head_last_compounds():
 
 
 def test_family_key_keeps_colour_and_size_variants_in_one_fold():
-    from tisguard.detect.crossval import family_key
+    from tisguard.training.crossval import family_key
 
     a = family_key("ตู้เย็น 2 ประตู LG GN-B222 7.4คิว สีเงิน")
     assert a == family_key("ตู้เย็น 2 ประตู LG GN-B372 11คิว สีดำ")

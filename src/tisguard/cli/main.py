@@ -8,11 +8,13 @@ from tisguard.cli import (
     audit_cmd,
     catalogue_cmd,
     dataset_cmd,
+    db_cmd,
     demo_cmd,
     evaluate_cmd,
     images_cmd,
     ingest_cmd,
     investigation_cmd,
+    notices_cmd,
     registry_cmd,
     report_cmd,
     scan_cmd,
@@ -31,6 +33,8 @@ app.add_typer(registry_cmd.app, name="registry")
 app.add_typer(dataset_cmd.app, name="dataset")
 app.add_typer(report_cmd.app, name="report")
 app.add_typer(report_cmd.holidays_app, name="holidays")
+app.add_typer(db_cmd.app, name="db")
+app.add_typer(notices_cmd.app, name="notices")
 app.add_typer(images_cmd.app, name="images")
 app.command()(ingest_cmd.ingest)
 app.command()(train_cmd.train)

@@ -26,9 +26,9 @@ def _extra_files(paths: list[Path]) -> list[tuple[str, Path]]:
 
 def _officer_decisions(data: Path | None):
     """The store's confirmed and dismissed listings as a source, or None (with a note) when there is no store."""
-    from tisguard.detect.train import Source
     from tisguard.services.decisions import export_labels
     from tisguard.store.db import StoreNotReady, open_store
+    from tisguard.training.train import Source
 
     try:
         db = open_store(settings_for(data), write=False)
@@ -73,7 +73,7 @@ def train(
 
     Merges, each with its own weight: TRAIN_FILE (the generator's split), the hand-written sets, the real
     listings given with --with-real-dev, and the officers' confirmed/dismissed decisions from the store."""
-    from tisguard.detect.train import Source, TrainingDataError, train_sources
+    from tisguard.training.train import Source, TrainingDataError, train_sources
 
     if cv == 1 or cv < 0:
         fail("--cv: give 0 (no cross-validation) or a number of folds ≥ 2")

@@ -6,18 +6,31 @@ from typing import Annotated, Optional
 import typer
 
 from tisguard.cli.common import DataOpt, engine_for, fail, settings_for
+from tisguard.cli.engine_opts import ConfigOpt
 
 users_app = typer.Typer(help="Officer accounts")
 platforms_app = typer.Typer(help="Platforms and their API keys")
 
 
-def serve(port: Annotated[int, typer.Option(help="port on 127.0.0.1")] = 8000, data: DataOpt = None) -> None:
-    """Serve the web app (officer pages, JSON API, platform API) on 127.0.0.1."""
+def serve(
+    port: Annotated[int, typer.Option(help="port on 127.0.0.1")] = 8000,
+    data: DataOpt = None,
+    config: ConfigOpt = None,
+    images: Annotated[bool, typer.Option("--images", help="read photos of pushed and checked listings (URLs)")] = False,
+) -> None:
+    """Serve the web app (officer pages, JSON API, platform API) on 127.0.0.1, with the same engine
+    configuration as `scan --config` (so the pre-listing check answers as a scan would)."""
+    from tisguard.detect.config import ConfigError, load_config
+    from tisguard.pipeline.build import ImageSource
     from tisguard.web.server import run_server
 
     settings = settings_for(data)
+    try:
+        engine_config = load_config(config)
+    except ConfigError as e:
+        fail(f"engine configuration refused: {e}")
     typer.echo(f"tisguard web app: http://127.0.0.1:{port}/  (OpenAPI: /docs)")
-    run_server(settings, port)
+    run_server(settings, port, engine_config, ImageSource.for_settings(settings, None) if images else None)
 
 
 @users_app.command("add")
@@ -116,7 +129,7 @@ def export_labels(
 
     sink = open(out, "w", encoding="utf-8") if out else sys.stdout
     n = 0
-    for rec in export(engine_for(settings_for(data))):
+    for rec in export(engine_for(settings_for(data), write=False)):
         sink.write(dumps(rec) + "\n")
         n += 1
     if out:

@@ -16,7 +16,7 @@ import re
 
 import numpy as np
 
-from tisguard.detect.train import Examples, Fitted, Source, fit, fit_temperature
+from tisguard.training.train import Examples, Fitted, Source, fit, fit_temperature
 
 FLAG = ("unverified", "non_compliant")
 _CODE = re.compile(r"\S*\d\S*")  # any token with a digit: model codes, sizes, capacities

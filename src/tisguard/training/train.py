@@ -241,7 +241,7 @@ def train_sources(
     evaluate_source: str | None = "real-dev",
 ) -> dict:
     """Train on the merged sources and save. With `cv` ≥ 2, first run k-fold cross-validation (see
-    `tisguard.detect.crossval`): the temperature comes from the folds' held-out predictions and the
+    `tisguard.training.crossval`): the temperature comes from the folds' held-out predictions and the
     figures on `evaluate_source` are measured only on listings each fold did not train on."""
     lexicon = lexicon or Lexicon.load()
     ex = build_examples(sources, lexicon)
@@ -253,7 +253,7 @@ def train_sources(
     y = np.array([classes.index(l) for l in ex.labels])
     cv_report = None
     if cv >= 2:
-        from tisguard.detect.crossval import cross_validate
+        from tisguard.training.crossval import cross_validate
 
         cv_report = cross_validate(ex, sources, classes, lexicon, c, cv, evaluate_source)
         temperature = cv_report.pop("temperature")
