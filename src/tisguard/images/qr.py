@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from urllib.parse import unquote, urlparse
+from urllib.parse import unquote, urlsplit
 
 import numpy as np
 
-TISI_HOSTS = ("tisi.go.th",)
+# TISI's site and its subdomains, with no user info ('https://tisi.go.th@evil.example/' goes to evil.example)
+# and a clean end of the host (a browser reads 'https://evil.example\\@tisi.go.th' as evil.example).
+# Anchored and bounded: no backtracking.
+_TISI_URL = re.compile(r"^https?://(?:[a-z0-9-]{1,63}\.){0,10}tisi\.go\.th(?::\d{1,5})?(?:[/?#][^\\\s]*)?$", re.I)
 
 
 @dataclass
@@ -26,10 +30,27 @@ def decode_qr(img) -> list[QrFinding]:
         p = r.position
         xs = [p.top_left.x, p.top_right.x, p.bottom_left.x, p.bottom_right.x]
         ys = [p.top_left.y, p.top_right.y, p.bottom_left.y, p.bottom_right.y]
-        host = urlparse(r.text).hostname if r.text.startswith(("http://", "https://")) else None
-        tisi = bool(host) and any(host == h or host.endswith("." + h) for h in TISI_HOSTS)
-        out.append(QrFinding(r.text, (min(xs), min(ys), max(xs), max(ys)), host, tisi))
+        judged = qr_host(r.text)
+        out.append(QrFinding(r.text, (min(xs), min(ys), max(xs), max(ys)), judged["host"], judged["tisi_host"]))
     return out
+
+
+def qr_host(text: str) -> dict:
+    """Where a QR code leads: its host, whether that is TISI's site, and whether it is a web address at all."""
+    t = text.strip()
+    is_url = t.lower().startswith(("http://", "https://"))
+    host = None
+    if is_url:
+        try:
+            host = urlsplit(t).hostname
+        except ValueError:
+            host = None
+    return {
+        "is_url": is_url,
+        "host": host,
+        "tisi_host": bool(_TISI_URL.match(t)),
+        "https": t.lower().startswith("https://"),
+    }
 
 
 def qr_text_for_matching(q: QrFinding) -> str:

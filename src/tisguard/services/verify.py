@@ -9,12 +9,11 @@ reference snapshot, so this page and the detectors always agree. Nothing here sh
 
 from __future__ import annotations
 
-import re
 import tempfile
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from tisguard.catalogue.model import Catalogue
+from tisguard.images.qr import qr_host
 from tisguard.registry.model import Licence, Registry
 from tisguard.services.errors import FieldError
 from tisguard.services.labels import label_requirements
@@ -54,10 +53,6 @@ STATUSES = {
         "ok": False,
     },
 }
-# A QR code leads to TISI only when its host is tisi.go.th or a subdomain, with nothing before the host (no
-# user info: 'https://tisi.go.th@evil.example/' goes to evil.example) and a clean end of the host (a browser
-# reads 'https://evil.example\\@tisi.go.th' as evil.example). Anchored and bounded: no backtracking.
-_TISI_URL = re.compile(r"^https?://(?:[a-z0-9-]{1,63}\.){0,10}tisi\.go\.th(?::\d{1,5})?(?:[/?#][^\\\s]*)?$", re.I)
 
 
 def _text(field: str, value: str | None, max_chars: int) -> str:
@@ -137,24 +132,6 @@ def by_number(registry: Registry, catalogue: Catalogue, number: str, stats=None)
         ]
         out["standard"] = standard_info(catalogue, parts["tis"], None, stats)
     return out
-
-
-def qr_host(text: str) -> dict:
-    """Where a QR code leads: its host, whether that is TISI's site, and whether it is a web address at all."""
-    t = text.strip()
-    is_url = t.lower().startswith(("http://", "https://"))
-    host = None
-    if is_url:
-        try:
-            host = urlsplit(t).hostname
-        except ValueError:
-            host = None
-    return {
-        "is_url": is_url,
-        "host": host,
-        "tisi_host": bool(_TISI_URL.match(t)),
-        "https": t.lower().startswith("https://"),
-    }
 
 
 def licence_numbers_in(text: str) -> list[str]:
