@@ -73,6 +73,7 @@ def _copy(cur, table: str, cols: tuple[str, ...], rows) -> None:
 def _upsert_sellers(cur, batch: list[Listing]) -> dict[tuple[str, str], int]:
     rows = {(l.platform, l.seller.id): seller_row(l) for l in batch}
     _copy(cur, "tg_stage_sellers", SELLER_COLS, ([r[c] for c in SELLER_COLS] for _, r in sorted(rows.items())))
+    cur.execute("ANALYZE tg_stage_sellers")
     cols = ", ".join(SELLER_COLS)
     cur.execute(
         f"INSERT INTO sellers ({cols}) SELECT DISTINCT ON (platform, seller_id) {cols} FROM tg_stage_sellers"
@@ -96,6 +97,7 @@ def _write_round(cur, rnd: dict, seller_pk: dict, now: datetime, run_id, counts:
         rows.append([_json(row[c]) if c in JSON_COLS else row[c] for c in LISTING_COLS])
         images.extend([l.platform, l.listing_id, i, im.url, im.path] for i, im in enumerate(l.images))
     _copy(cur, "tg_stage_listings", LISTING_COLS, rows)
+    cur.execute("ANALYZE tg_stage_listings")  # row count known: index joins into listings at any store size
     cur.execute(
         "SELECT l.id, l.platform, l.listing_id, l.content_hash, l.ingest_run FROM listings l"
         " JOIN tg_stage_listings s ON s.platform = l.platform AND s.listing_id = l.listing_id"
@@ -129,6 +131,7 @@ def _write_round(cur, rnd: dict, seller_pk: dict, now: datetime, run_id, counts:
     )
     if images:
         _copy(cur, "tg_stage_images", ("platform", "listing_id", "position", "url", "path"), images)
+        cur.execute("ANALYZE tg_stage_images")
         cur.execute(
             "INSERT INTO listing_images (listing_pk, position, url, path)"
             " SELECT l.id, i.position, i.url, i.path FROM tg_stage_images i"

@@ -76,11 +76,12 @@ _STAGE = (
     "CREATE TEMP TABLE IF NOT EXISTS tg_stage_assess (listing_pk integer, content_hash text, verdict text,"
     " tis_number text, risk double precision, priority double precision, reasons json, evidence json,"
     " waterfall json, engine_version text) ON COMMIT DELETE ROWS",
-    "CREATE TEMP TABLE IF NOT EXISTS tg_stage_refs (listing_pk integer, kind text, ref text) ON COMMIT DELETE ROWS",
 )
 
 
 def _save_copy(db: DbEngine, rows: list[dict], now: datetime) -> None:
+    """COPY into a staging table; the deletes and updates go by primary-key arrays (index look-ups whatever
+    the planner guesses about the staging table)."""
     cols = ("listing_pk", *COLS)
     with db.begin() as conn, conn.connection.driver_connection.cursor() as cur:
         for ddl in _STAGE:
@@ -88,30 +89,26 @@ def _save_copy(db: DbEngine, rows: list[dict], now: datetime) -> None:
         with cur.copy(f"COPY tg_stage_assess ({', '.join(cols)}) FROM STDIN") as cp:
             for r in rows:
                 cp.write_row([_json(r[c]) if c in JSON_COLS else r[c] for c in cols])
-        cur.execute(
-            "DELETE FROM assessments a USING tg_stage_assess t WHERE a.listing_pk = t.listing_pk"
-            " AND a.engine_version = t.engine_version"
-            " AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.assessment_pk = a.id)"
-        )
-        cur.execute(
-            "UPDATE assessments a SET is_latest = false FROM tg_stage_assess t"
-            " WHERE a.listing_pk = t.listing_pk AND a.is_latest"
-        )
+        pks = [r["listing_pk"] for r in rows]
+        for version in sorted({r["engine_version"] for r in rows}):
+            same = [r["listing_pk"] for r in rows if r["engine_version"] == version]
+            cur.execute(
+                "DELETE FROM assessments a WHERE a.listing_pk = ANY(%s) AND a.engine_version = %s"
+                " AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.assessment_pk = a.id)",
+                (same, version),
+            )
+        cur.execute("UPDATE assessments SET is_latest = false WHERE listing_pk = ANY(%s) AND is_latest", (pks,))
         cur.execute(
             f"INSERT INTO assessments (listing_pk, {', '.join(COLS)}, created_at, is_latest)"
             f" SELECT listing_pk, {', '.join(COLS)}, %s, true FROM tg_stage_assess ORDER BY listing_pk",
             (now,),
         )
-        cur.execute("DELETE FROM listing_refs r USING tg_stage_assess t WHERE r.listing_pk = t.listing_pk")
-        with cur.copy("COPY tg_stage_refs (listing_pk, kind, ref) FROM STDIN") as cp:
-            for pk, refs in _refs(rows).items():
+        cur.execute("DELETE FROM listing_refs WHERE listing_pk = ANY(%s)", (pks,))
+        with cur.copy("COPY listing_refs (listing_pk, kind, ref) FROM STDIN") as cp:
+            for pk, refs in sorted(_refs(rows).items()):
                 for k, ref in sorted(refs):
                     cp.write_row((pk, k, ref))
-        cur.execute(
-            "INSERT INTO listing_refs (listing_pk, kind, ref) SELECT DISTINCT listing_pk, kind, ref FROM tg_stage_refs"
-            " ORDER BY listing_pk, kind, ref ON CONFLICT DO NOTHING"
-        )
-        cur.execute("TRUNCATE tg_stage_assess, tg_stage_refs")
+        cur.execute("TRUNCATE tg_stage_assess")
 
 
 def _save_core(db: DbEngine, rows: list[dict], now: datetime) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from tisguard.detect.config import EngineConfig
@@ -98,10 +99,12 @@ def spark_scan_to_store(
     master: str = "local[2]",
     partitions: int | None = None,
     incremental: bool = True,
+    investigation: bool = True,
 ) -> dict:
     """Assess `input_path` on Spark and write the assessments to the store at `db_url` and/or to Parquet
     files in `parquet_out`. Returns counts (assessed, written, unchanged, not_in_store, rejected) and,
-    with a store and `incremental`, the plan."""
+    with a store and `incremental`, the plan. Without `investigation` the relisting / network phase is left out
+    (its detectors find nothing): the text and photo assessment only."""
     if db_url is None and parquet_out is None:
         raise ValueError("give a store (db_url) or a Parquet folder (parquet_out) to write the assessments to")
     from pyspark.sql import SparkSession
@@ -140,7 +143,10 @@ def spark_scan_to_store(
         lines = lines.filter(lambda l: l.strip())
         from tisguard.pipeline.spark_investigation import with_spark_investigation
 
-        snapshot = with_spark_investigation(sc, lines, snapshot)
+        if investigation:
+            snapshot = with_spark_investigation(sc, lines, snapshot)
+        else:
+            snapshot = (replace(snapshot[0], investigation=None), *snapshot[1:])
         shared = sc.broadcast(snapshot)
         selected = sc.broadcast(frozenset(plan.pks)) if plan is not None and not plan.everything else None
         writer = _partition_writer(shared, db_url, selected, str(parquet_out) if parquet_out else None)
