@@ -355,11 +355,9 @@ def test_complaint_outcome_is_audited_and_due_in_business_days(web):
     lst = complaint_svc.list_complaints(db)
     assert lst["items"][0]["due"] == due and lst["items"][0]["outcome"] is None
     csrf = csrf_of(client)
-    r = client.post(
-        f"/complaints/{c['id']}/outcome", data={"csrf": csrf, "outcome": "referred"}, follow_redirects=False
-    )
+    r = client.post(f"/complaints/{c['id']}/decide", data={"csrf": csrf, "outcome": "referred"}, follow_redirects=False)
     assert r.status_code == 303
-    assert client.post(f"/complaints/{c['id']}/outcome", data={"csrf": csrf, "outcome": "lost"}).status_code == 422
+    assert client.post(f"/complaints/{c['id']}/decide", data={"csrf": csrf, "outcome": "lost"}).status_code == 422
     assert complaint_svc.list_complaints(db)["items"][0]["outcome"] == "referred"
     with db.connect() as conn:
         assert conn.execute(

@@ -1,6 +1,7 @@
 """What officers concluded on a consumer complaint, and by when they should have: each complaint is due
 `COMPLAINT_OUTCOME_BUSINESS_DAYS` business days after it arrived (weekends and the holidays of
-services/calendar.py skipped). The latest outcome recorded is the complaint's outcome; every one is audited."""
+services/calendar.py skipped). The latest outcome recorded is the complaint's outcome; outcomes are recorded, with their rules and audit,
+by services/complaint_tracking.decide."""
 
 from __future__ import annotations
 
@@ -9,30 +10,14 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, func, select
 
-from tisguard.services import audit, calendar
-from tisguard.services.errors import FieldError
+from tisguard.services import calendar
 from tisguard.services.thai import BANGKOK, add_business_days
-from tisguard.store.tables import complaint_outcomes, complaints
+from tisguard.store.tables import complaint_outcomes
 
 OUTCOMES = ("referred", "violation_confirmed", "no_violation", "not_regulated", "duplicate")
 # the outcome is owed this many business days after the complaint arrived (a service standard, not a figure of
 # law; TISGUARD_COMPLAINT_DAYS sets the one in force). A complaint row that carries its own `due_at` keeps it.
 COMPLAINT_OUTCOME_BUSINESS_DAYS = int(os.environ.get("TISGUARD_COMPLAINT_DAYS", 3))
-
-
-def record_outcome(db: Engine, pk: int, outcome: str, note: str | None, actor: str) -> None:
-    if outcome not in OUTCOMES:
-        raise FieldError("outcome", f"must be one of {', '.join(OUTCOMES)}")
-    note = (note or "").strip()[:2000] or None
-    with db.begin() as conn:
-        if conn.execute(select(complaints.c.id).where(complaints.c.id == pk)).first() is None:
-            raise LookupError(pk)
-        conn.execute(
-            complaint_outcomes.insert().values(
-                complaint_pk=pk, outcome=outcome, note=note, by_user=actor[:80], at=datetime.now(UTC)
-            )
-        )
-        audit.record(conn, actor, "complaint.outcome", f"complaint/{pk}", {"outcome": outcome, "note": note})
 
 
 def annotate(db: Engine, items: list[dict]) -> list[dict]:

@@ -5,7 +5,7 @@
 - `/exports/{what}.{csv|xlsx}`: the queue, decisions, notices, complaints and the dashboard series, with the
   same filters as their pages, streamed.
 - `/admin/holidays` (page) and `/api/v1/holidays` (JSON): the business-day calendar; admins add and remove days.
-- `/listings/{pk}/evidence.pdf`: the evidence summary; POST `/complaints/{pk}/outcome`: a complaint's outcome.
+- `/listings/{pk}/evidence.pdf`: the evidence summary (a complaint's outcome is recorded on the complaint's own page, web/complaint_pages.py).
 """
 
 from __future__ import annotations
@@ -194,24 +194,6 @@ def evidence_pdf(pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: Request, us
             "X-Evidence-SHA256": pkg.sha256,
         },
     )
-
-
-@pages.post("/complaints/{pk}/outcome")
-async def complaint_outcome(
-    pk: Annotated[int, Path(ge=1, le=MAX_ID)], request: Request, user: dict = Depends(current_user)
-):
-    """An officer records what came of a complaint (audited); back to the list."""
-    from tisguard.services.complaint_outcomes import record_outcome
-
-    await check_csrf(request, user)
-    form = await request.form()
-    try:
-        record_outcome(
-            request.app.state.db, pk, str(form.get("outcome") or ""), str(form.get("note") or ""), user["username"]
-        )
-    except LookupError:
-        raise HTTPException(404, detail={"field": "pk", "message": "no such complaint"})
-    return RedirectResponse("/complaints", 303)
 
 
 routers = (api, pages)
