@@ -17,7 +17,7 @@ import random
 from pathlib import Path
 
 INVESTIGATION = ("relisting", "duplicate_group", "licence_shared", "recall_match", "seller_network")
-STOCK_SHOPS = 60
+STOCK_SHOPS = 150
 LICENCE = "ท1234-5/2432"
 REGISTRY_CSV = (
     "licence_no,licence_type,tis_number,tis_year,licensee,licensee_juristic_id,brands,status,issued_on\n"
