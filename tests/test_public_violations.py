@@ -164,7 +164,7 @@ def test_the_change_feed_is_stable(web):
         headers={"X-CSRF-Token": csrf},
     )
     assert confirm.status_code == 200, confirm.text  # its notice is closed: it may be dismissed
-    assert anon.get("/public/violations.json").json()["total"] == 1  # b left the list (this read wrote it down)
+    assert anon.get("/public/violations.json").json()["total"] == 1  # b left the list (the dismissal withdrew it)
     assert publication.refresh(db, datetime.now(UTC) + timedelta(days=3)) == 1  # c reaches its takedown date
 
     after = anon.get("/public/violations/changes.json", params={"after": seqs[-1]}).json()
@@ -227,3 +227,35 @@ def test_open_data_is_rate_limited(web, monkeypatch):
     assert r.status_code == 429 and int(r.headers["retry-after"]) >= 1
     page = client.get("/public/violations", headers=HTML)
     assert page.status_code == 429 and 'id="rate-limited"' in page.text
+
+
+def test_reading_the_public_list_changes_nothing_the_refresh_job_does(web):
+    from sqlalchemy import func, select, update
+
+    from helpers import cli_json
+    from tisguard.store.tables import publication_events, publications
+
+    client, _settings, keys, db = web
+    sign_in_as(client)
+    pk = push(
+        client,
+        keys["shopee"],
+        {"platform": "shopee", "listing_id": "RO-1", "title": "ปลั๊กพ่วง 4 ช่อง", "seller": {"id": "ro"}},
+    )
+    confirm_and_remove(client, keys["shopee"], pk, "shopee", "RO-1")
+    entry = approve(client, pk)
+    with db.begin() as c:  # its takedown date has passed
+        c.execute(
+            update(publications).where(publications.c.id == entry).values(takedown_at=datetime(2020, 1, 1, tzinfo=UTC))
+        )
+        events = c.execute(select(func.count()).select_from(publication_events)).scalar_one()
+    anon = client.__class__(client.app)
+    for url in ("/public/violations.json", "/public/violations/changes.json", "/public/violations.csv"):
+        assert anon.get(url).status_code == 200
+    with db.connect() as c:
+        assert c.execute(select(func.count()).select_from(publication_events)).scalar_one() == events
+        assert c.execute(select(publications.c.state).where(publications.c.id == entry)).scalar_one() == "published"
+    assert anon.get("/public/violations.json").json()["total"] == 0  # but a due entry is never shown
+    assert cli_json("public", "refresh")["changed"] == 1
+    with db.connect() as c:
+        assert c.execute(select(publications.c.state).where(publications.c.id == entry)).scalar_one() == "expired"

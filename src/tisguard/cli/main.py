@@ -15,6 +15,7 @@ from tisguard.cli import (
     ingest_cmd,
     investigation_cmd,
     notices_cmd,
+    public_cmd,
     registry_cmd,
     report_cmd,
     scan_cmd,
@@ -35,6 +36,7 @@ app.add_typer(report_cmd.app, name="report")
 app.add_typer(report_cmd.holidays_app, name="holidays")
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(notices_cmd.app, name="notices")
+app.add_typer(public_cmd.app, name="public")
 app.add_typer(images_cmd.app, name="images")
 app.command()(ingest_cmd.ingest)
 app.command()(train_cmd.train)

@@ -110,6 +110,10 @@ def decide(
             f"{detail['platform']}/{detail['listing_id']}",
             {"legal_basis": legal_basis, "reason": reason, "evidence_sha256": package["sha256"] if package else None},
         )
+    if kind == "dismiss":  # a dismissed listing leaves the public list of non-standard products now, with a feed event
+        from tisguard.services.publication import refresh
+
+        refresh(db, now)
     return {
         "decision_id": dec_pk,
         "decision": kind,

@@ -39,8 +39,7 @@ def _form_date(value) -> date | None:
 
 @router.get("/publication")
 def publication_page(request: Request, user: dict = Depends(require("supervisor"))):
-    db = request.app.state.db
-    svc.refresh(db)
+    db = request.app.state.db  # a GET changes nothing: `tisguard public refresh` expires due entries
     return render(
         request,
         "publication.html",

@@ -15,7 +15,6 @@ from fastapi.responses import Response, StreamingResponse
 
 from tisguard.services import public_list as svc
 from tisguard.services.csv_export import csv_lines
-from tisguard.services.publication import refresh
 from tisguard.web.jsonresponse import OrjsonResponse
 from tisguard.web.public_site import base_url, over_limit, reference
 from tisguard.web.render import render
@@ -78,7 +77,6 @@ def violations_resource(request: Request, f: svc.PublicFilter = Depends(public_f
     if limited := over_limit(request, "data", None if fmt != "html" else "violations.html", d=None, f=f, facets={}):
         return limited
     db = request.app.state.db
-    refresh(db)
     _, catalogue, stats = reference(request)
     if fmt == "csv":
         return _csv(request, f, catalogue, stats)
@@ -200,7 +198,6 @@ def changes_feed(
     if limited := over_limit(request, "data"):
         return limited
     db = request.app.state.db
-    refresh(db)
     _, catalogue, stats = reference(request)
     d = svc.changes(db, catalogue, after, limit, stats=stats, f=f)
     for ev in d["events"]:
