@@ -73,7 +73,9 @@ def test_url_downloader_checks_type_and_size(monkeypatch):
     server = HTTPServer(("127.0.0.1", 0), _Files)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"
-    monkeypatch.setenv("TISGUARD_FETCH_ALLOW_HOSTS", f"127.0.0.1:{server.server_port}")  # loopback is refused unless named
+    monkeypatch.setenv(
+        "TISGUARD_FETCH_ALLOW_HOSTS", f"127.0.0.1:{server.server_port}"
+    )  # loopback is refused unless named
     try:
         assert len(load_url(base + "/ok.png").sha256) == 64
         with pytest.raises(ImageRejected, match="content-type text/html"):
