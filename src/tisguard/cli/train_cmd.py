@@ -12,16 +12,31 @@ DEFAULT_EXTRAS = (Path("datasets/handwritten/listings.jsonl"), Path("datasets/tr
 
 
 def _extra_files(paths: list[Path]) -> list[tuple[str, Path]]:
-    """(source name, file) for each extra path; a folder contributes its *.jsonl files."""
+    """(source name, file) for each extra path; a folder contributes its *.jsonl files. Each train-extra file
+    is its own source ('train-extra' for listings.jsonl, 'train-extra-marketplace' for listings_marketplace.jsonl)
+    so the cross-validation reports it separately; all of them carry train-extra's weight."""
     out = []
     for p in paths:
         files = sorted(p.glob("*.jsonl")) if p.is_dir() else [p]
         for f in files:
             if not f.exists():
                 fail(f"{f}: no such file")
-            name = "handwritten" if "handwritten" in f.parts else "train-extra" if "train-extra" in f.parts else f.stem
+            if "handwritten" in f.parts:
+                name = "handwritten"
+            elif "train-extra" in f.parts:
+                suffix = f.stem.removeprefix("listings").lstrip("_-")
+                name = f"train-extra-{suffix}" if suffix else "train-extra"
+            else:
+                name = f.stem
             out.append((name, f))
     return out
+
+
+def _extra_weight(name: str) -> float | None:
+    """train-extra's weight for every train-extra file; None (the source's default) otherwise."""
+    from tisguard.training.train import DEFAULT_WEIGHTS
+
+    return DEFAULT_WEIGHTS["train-extra"] if name.startswith("train-extra") else None
 
 
 def _officer_decisions(data: Path | None):
@@ -83,7 +98,7 @@ def train(
         sources = [Source.from_file("synthetic", train_file)]
         if not no_extra:
             paths = extra if extra else [p for p in DEFAULT_EXTRAS if p.exists()]
-            sources += [Source.from_file(name, f) for name, f in _extra_files(paths)]
+            sources += [Source.from_file(name, f, _extra_weight(name)) for name, f in _extra_files(paths)]
         if with_real_dev is not None:
             if not with_real_dev.exists():
                 fail(f"{with_real_dev}: no such file")
