@@ -166,3 +166,51 @@ def spark_scan_to_store(
 
         refresh_aggregates(db)
     return {**totals, "partitions": len(per_partition), "parquet": str(parquet_out) if parquet_out else None}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m tisguard.pipeline.spark_store FILE [--ingest] [--store] [--parquet DIR] ...`: the
+    `spark-scan` options (registry, config, data, master, partitions, images) plus where to write."""
+    import argparse
+    import json
+
+    ap = argparse.ArgumentParser(prog="python -m tisguard.pipeline.spark_store", description=main.__doc__)
+    ap.add_argument("file", type=Path, help="listings: JSON Lines or Parquet (file or folder)")
+    ap.add_argument("--registry", type=Path)
+    ap.add_argument("--config", type=Path)
+    ap.add_argument("--data", type=Path, help="data folder (or $TISGUARD_DATA; $TISGUARD_DATABASE_URL for PostgreSQL)")
+    ap.add_argument("--master", default="local[2]")
+    ap.add_argument("--partitions", type=int)
+    ap.add_argument("--ingest", action="store_true", help="ingest the file into the store first (on Spark, COPY)")
+    ap.add_argument("--store", action="store_true", help="write the assessments to the store")
+    ap.add_argument("--parquet", type=Path, help="write the assessments as Parquet files to this folder")
+    ap.add_argument("--full", action="store_true", help="assess every listing (not only what changed)")
+    ap.add_argument("--no-investigation", action="store_true", help="leave out the relisting / network phase")
+    ap.add_argument("--images", action="store_true", help="read listing photos on the executors")
+    a = ap.parse_args(argv)
+    from tisguard.cli.engine_opts import engine_from_options
+
+    engine, db, settings = engine_from_options(a.registry, a.config, a.data, a.store or a.ingest)
+    source = ImageSource.for_settings(settings, a.file.resolve().parent) if a.images else None
+    url = settings.database_url if (a.store or a.ingest) else None
+    out = {}
+    if a.ingest:
+        from tisguard.pipeline.spark_ingest import spark_ingest
+
+        out["ingest"] = spark_ingest(a.file, url, settings.rejects_dir, a.master, a.partitions)
+    if a.store or a.parquet:
+        out["scan"] = spark_scan_to_store(
+            a.file,
+            (engine.ref, engine.config, source),
+            url if a.store else None,
+            a.parquet,
+            a.master,
+            a.partitions,
+            incremental=not a.full,
+            investigation=not a.no_investigation,
+        )
+    print(json.dumps(out, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -25,8 +25,11 @@ def licence_ref(number: str) -> str:
 
 
 def brand_ref(brand: str | None) -> str | None:
+    """The brand as the registry looks it up (lower case); None for no brand or an 'unbranded' marker."""
+    from tisguard.detect.detectors.licence_check import is_unbranded
+
     b = (brand or "").strip().lower()
-    return b[:REF_MAX] or None
+    return None if not b or is_unbranded(b) else b[:REF_MAX]
 
 
 def refs_of(listing: Listing, a: Assessment) -> set[tuple[str, str]]:

@@ -7,8 +7,9 @@ Revises: 0008
   re-assess only the listings a content or reference change can affect.
 - A partial index for the officer queue: the latest flagged assessments by priority, so the first page is
   an index range scan at any store size (SQLite and PostgreSQL both have partial indexes).
-- PostgreSQL only: `mv_dashboard_counts`, listings scanned/flagged by platform, seller country and standard
-  from the latest assessments, refreshed after bulk scans (`REFRESH MATERIALIZED VIEW CONCURRENTLY`).
+- PostgreSQL only: `mv_dashboard_counts`, listings scanned/flagged by platform, seller country, standard and
+  Bangkok calendar month seen (the dashboard's periods) from the latest assessments, refreshed after bulk
+  scans (`REFRESH MATERIALIZED VIEW CONCURRENTLY`, pipeline.assessment_rows.refresh_aggregates).
 """
 
 import sqlalchemy as sa
@@ -53,14 +54,16 @@ def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
             "CREATE MATERIALIZED VIEW mv_dashboard_counts AS"
-            " SELECT l.platform, s.country, a.tis_number, count(*) AS scanned,"
+            " SELECT l.platform, s.country, a.tis_number,"
+            " date_trunc('month', coalesce(l.captured_at, l.first_seen) AT TIME ZONE 'Asia/Bangkok')::date AS month,"
+            " count(*) AS scanned,"
             " count(*) FILTER (WHERE a.verdict IN ('non_compliant', 'unverified')) AS flagged"
             " FROM assessments a JOIN listings l ON l.id = a.listing_pk JOIN sellers s ON s.id = l.seller_pk"
-            " WHERE a.is_latest GROUP BY l.platform, s.country, a.tis_number"
+            " WHERE a.is_latest GROUP BY 1, 2, 3, 4"
         )
         op.execute(
             "CREATE UNIQUE INDEX ix_mv_dashboard_counts ON mv_dashboard_counts"
-            " (platform, country, tis_number) NULLS NOT DISTINCT"
+            " (platform, country, tis_number, month) NULLS NOT DISTINCT"
         )
 
 
