@@ -145,6 +145,16 @@ class ImageAnalyzer:
             cache_dir.mkdir(parents=True, exist_ok=True)
         self._memo: OrderedDict[str, ImageAnalysis] = OrderedDict()
         self._lock = threading.Lock()  # web request threads and the image worker share one analyzer
+
+    def __getstate__(self) -> dict:
+        """Picklable (Spark broadcasts the reference snapshot): the lock stays behind and is made anew."""
+        state = dict(self.__dict__)
+        state.pop("_lock", None)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
         self.rejections: list[str] = []
 
     def load(self, image, deadline_s: float = DEADLINE_S) -> LoadedImage:

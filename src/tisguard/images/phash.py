@@ -29,6 +29,16 @@ class PhotoHasher:
         self._memo: dict[str, int] = {}
         self._lock = threading.Lock()
 
+    def __getstate__(self) -> dict:
+        """Picklable (Spark broadcasts the reference snapshot): the lock stays behind and is made anew."""
+        state = dict(self.__dict__)
+        state.pop("_lock", None)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
     def __call__(self, images) -> tuple[int, ...]:
         out = []
         for image in list(images)[: self.max_images]:

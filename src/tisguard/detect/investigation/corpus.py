@@ -171,6 +171,16 @@ class EmbeddedCorpus:
         self._lock = threading.RLock()
         self._memo: dict[str, dict] = {}
 
+    def __getstate__(self) -> dict:
+        """Picklable (Spark broadcasts the reference snapshot): the lock stays behind and is made anew."""
+        state = dict(self.__dict__)
+        state.pop("_lock", None)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.RLock()
+
     # ---- building ----------------------------------------------------------------------------------
     def __len__(self) -> int:
         return len(self.fps)
