@@ -31,7 +31,9 @@ from tisguard.spec.listing import Listing
 log = logging.getLogger(__name__)
 Key = tuple[str, str]
 FOLLOW_UP_SIGNALS = ("relisting", "duplicate_group", "licence_shared")
-MAX_FOLLOW_UP = 2000  # listings re-assessed after one batch; more wait for the next `tisguard scan` rescan
+# Listings re-assessed after one batch, in the request path of a push: a near-duplicate group grows with every
+# copy, so the cap keeps a push O(batch), not O(group); the rest are picked up by the next `tisguard scan` rescan.
+MAX_FOLLOW_UP = 200
 
 
 @lru_cache(maxsize=1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
@@ -55,6 +56,9 @@ def create_app(
     )
     state.key_cache, state.key_cache_ttl = {}, float(os.environ.get("TISGUARD_KEY_CACHE_S", 10))
     state.max_batch = int(os.environ.get("TISGUARD_MAX_BATCH", 500))
+    # Batch pushes are CPU work under one GIL: run at most this many at once (the rest wait their turn in the
+    # thread pool), so the upload path's single-listing checks are not starved by a flood of batches.
+    state.push_slots = threading.BoundedSemaphore(int(os.environ.get("TISGUARD_PUSH_CONCURRENCY", 1)))
 
     def reload_reference() -> None:
         state.engine = build_engine(settings, state.engine_config, db, None, images)

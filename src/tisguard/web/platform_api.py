@@ -117,7 +117,8 @@ def push_listings(
         if state.replay is not None:
             return OrjsonResponse(state.replay)
     try:
-        outcomes = runners.push_listings(app.db, app.engine, platform, body.listings)
+        with app.push_slots:  # pushes take turns, so pre-listing checks keep their share of the CPU
+            outcomes = runners.push_listings(app.db, app.engine, platform, body.listings)
         response = {"results": [_push_result(o) for o in outcomes]}
         if idempotency_key:
             response = orjson.loads(orjson.dumps(response, option=OPTIONS, default=str))
