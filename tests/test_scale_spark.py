@@ -123,7 +123,8 @@ def test_parquet_input_and_output_without_a_store(tmp_path):
     recs = [raw for _, raw in read_records(src)]
     for r in recs:  # Parquet holds one type per column: the free-form maps travel as JSON text there
         r.pop("attributes", None)
-    pq.write_table(pa.Table.from_pylist(recs), tmp_path / "in.parquet")
+    keys = sorted(set().union(*recs))  # every column (from_pylist takes the columns of the first record only)
+    pq.write_table(pa.Table.from_pylist([{k: r.get(k) for k in keys} for r in recs]), tmp_path / "in.parquet")
     res = spark_scan_to_store(
         tmp_path / "in.parquet", (load_reference(None, registry, None), EngineConfig(), None), None, tmp_path / "out"
     )
