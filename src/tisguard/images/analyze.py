@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from tisguard.images.fetch import DEADLINE_S, ImageRejected, LoadedImage, load_local, load_url
+from tisguard.picklable import PicklesWithoutLock
 
 ANALYSIS_VERSION = "2.0"
 IMAGE_DEADLINE_S = 6.0  # Tesseract time for one photo, all passes together
@@ -127,7 +128,7 @@ def analyse(loaded: LoadedImage, deadline_s: float = IMAGE_DEADLINE_S) -> ImageA
     return a
 
 
-class ImageAnalyzer:
+class ImageAnalyzer(PicklesWithoutLock):
     """Fetches and analyses a listing's photos within its limits; analyses cached in memory and on disk
     by SHA-256, and the photo bytes kept under `cache_dir/photos/` (evidence packages include them)."""
 
@@ -146,15 +147,6 @@ class ImageAnalyzer:
         self._memo: OrderedDict[str, ImageAnalysis] = OrderedDict()
         self._lock = threading.Lock()  # web request threads and the image worker share one analyzer
 
-    def __getstate__(self) -> dict:
-        """Picklable (Spark broadcasts the reference snapshot): the lock stays behind and is made anew."""
-        state = dict(self.__dict__)
-        state.pop("_lock", None)
-        return state
-
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
-        self._lock = threading.Lock()
         self.rejections: list[str] = []
 
     def load(self, image, deadline_s: float = DEADLINE_S) -> LoadedImage:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 
 from tisguard.images.fetch import ImageRejected, LoadedImage
+from tisguard.picklable import PicklesWithoutLock
 
 MAX_IMAGES = 5
 
@@ -21,22 +22,12 @@ def phash64(image) -> int:
     return int(str(imagehash.phash(image)), 16)
 
 
-class PhotoHasher:
+class PhotoHasher(PicklesWithoutLock):
     """Callable: a listing's images → their perceptual hashes. `loader` is an ImageAnalyzer (its `load`)."""
 
     def __init__(self, loader, max_images: int = MAX_IMAGES):
         self.loader, self.max_images = loader, max_images
         self._memo: dict[str, int] = {}
-        self._lock = threading.Lock()
-
-    def __getstate__(self) -> dict:
-        """Picklable (Spark broadcasts the reference snapshot): the lock stays behind and is made anew."""
-        state = dict(self.__dict__)
-        state.pop("_lock", None)
-        return state
-
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
         self._lock = threading.Lock()
 
     def __call__(self, images) -> tuple[int, ...]:

@@ -17,10 +17,9 @@ from sqlalchemy import Engine as DbEngine
 from sqlalchemy import and_, delete, exists, select, tuple_, update
 
 from tisguard.detect.evidence import Assessment
-from tisguard.detect.verdict import FLAGGED_VALUES
 from tisguard.ingest.pg_copy import supports_copy
 from tisguard.spec.listing import Listing
-from tisguard.store.assessments import _confidence, reach
+from tisguard.store.assessments import assessment_values
 from tisguard.store.refs import refs_from, replace_refs
 from tisguard.store.tables import assessments, decisions, listings
 
@@ -41,19 +40,10 @@ JSON_COLS = ("reasons", "evidence", "waterfall")
 def assessment_row(pk: int | None, listing: Listing, chash: str, a: Assessment) -> dict:
     """The stored form of one assessment, with its listing's key and brand (for refs and for Parquet)."""
     return {
-        "listing_pk": pk,
+        **assessment_values(pk, listing, chash, a),
         "platform": listing.platform,
         "listing_id": listing.listing_id,
         "brand": listing.brand,
-        "content_hash": chash,
-        "verdict": a.verdict,
-        "tis_number": a.tis,
-        "risk": a.risk,
-        "priority": a.risk * reach(listing) * _confidence(a) if a.verdict in FLAGGED_VALUES else 0.0,
-        "reasons": a.reasons,
-        "evidence": [e.as_dict() for e in a.evidence],
-        "waterfall": a.waterfall,
-        "engine_version": a.engine_version,
     }
 
 

@@ -44,6 +44,22 @@ def _partition_scanner(shared):
     return run
 
 
+def spark_session(master: str, app_name: str):
+    """A Spark session for tisguard's jobs: workers run this interpreter, no UI, the driver on loopback."""
+    from pyspark.sql import SparkSession
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    return (
+        SparkSession.builder.master(master)
+        .appName(app_name)
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.driver.host", "127.0.0.1")
+        .getOrCreate()
+    )
+
+
 def spark_scan(
     input_path: Path,
     out_dir: Path,
@@ -52,18 +68,8 @@ def spark_scan(
     partitions: int | None = None,
 ) -> dict:
     """Run the scan on Spark. `snapshot` is (reference, config, images) as the driver built them."""
-    from pyspark.sql import SparkSession
 
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
-    spark = (
-        SparkSession.builder.master(master)
-        .appName("tisguard-scan")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.driver.host", "127.0.0.1")
-        .getOrCreate()
-    )
+    spark = spark_session(master, "tisguard-scan")
     try:
         sc = spark.sparkContext
         sc.setLogLevel("ERROR")

@@ -11,8 +11,6 @@ wins; both snapshots are kept); within a partition the ordinary duplicate rules 
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 
 from tisguard.ingest.pipeline import COUNTS
@@ -50,21 +48,11 @@ def spark_ingest(
     batch_size: int = 2000,
 ) -> dict:
     """Ingest `input_path` (JSON Lines, or Parquet) into the store at `db_url` on Spark; returns the summed counts."""
-    from pyspark.sql import SparkSession
-
+    from tisguard.pipeline.spark import spark_session
     from tisguard.store.db import get_engine, migrate
 
     migrate(get_engine(db_url))  # a write command: the schema is brought up to date first
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
-    spark = (
-        SparkSession.builder.master(master)
-        .appName("tisguard-ingest")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.driver.host", "127.0.0.1")
-        .getOrCreate()
-    )
+    spark = spark_session(master, "tisguard-ingest")
     try:
         sc = spark.sparkContext
         sc.setLogLevel("ERROR")

@@ -107,9 +107,8 @@ def spark_scan_to_store(
     (its detectors find nothing): the text and photo assessment only."""
     if db_url is None and parquet_out is None:
         raise ValueError("give a store (db_url) or a Parquet folder (parquet_out) to write the assessments to")
-    from pyspark.sql import SparkSession
-
     from tisguard.pipeline.build import make_engine
+    from tisguard.pipeline.spark import spark_session
     from tisguard.store.db import get_engine
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
@@ -124,14 +123,7 @@ def spark_scan_to_store(
         from tisguard.pipeline.incremental import plan_rescan
 
         plan = plan_rescan(db, make_engine(*snapshot))
-    spark = (
-        SparkSession.builder.master(master)
-        .appName("tisguard-scan-store")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.driver.host", "127.0.0.1")
-        .getOrCreate()
-    )
+    spark = spark_session(master, "tisguard-scan-store")
     try:
         sc = spark.sparkContext
         sc.setLogLevel("ERROR")

@@ -24,6 +24,22 @@ def _confidence(a: Assessment) -> float:
     return a.product_confidence if a.product_confidence is not None else 1.0
 
 
+def assessment_values(pk: int | None, l: Listing, chash: str, a: Assessment) -> dict:
+    """The stored form of one assessment (every writer uses it: embedded, Spark, Parquet)."""
+    return {
+        "listing_pk": pk,
+        "content_hash": chash,
+        "verdict": a.verdict,
+        "tis_number": a.tis,
+        "risk": a.risk,
+        "priority": a.risk * reach(l) * _confidence(a) if a.verdict in FLAGGED_VALUES else 0.0,
+        "reasons": a.reasons,
+        "evidence": [e.as_dict() for e in a.evidence],
+        "waterfall": a.waterfall,
+        "engine_version": a.engine_version,
+    }
+
+
 def save_assessments(db: Engine, rows: list[tuple[int, Listing, str, Assessment]]) -> None:
     """rows: (listing_pk, listing, content_hash, assessment)."""
     if not rows:
@@ -37,22 +53,6 @@ def save_assessments(db: Engine, rows: list[tuple[int, Listing, str, Assessment]
         )
         conn.execute(
             assessments.insert(),
-            [
-                {
-                    "listing_pk": pk,
-                    "content_hash": chash,
-                    "verdict": a.verdict,
-                    "tis_number": a.tis,
-                    "risk": a.risk,
-                    "priority": a.risk * reach(l) * _confidence(a) if a.verdict in FLAGGED_VALUES else 0.0,
-                    "reasons": a.reasons,
-                    "evidence": [e.as_dict() for e in a.evidence],
-                    "waterfall": a.waterfall,
-                    "engine_version": a.engine_version,
-                    "created_at": now,
-                    "is_latest": True,
-                }
-                for pk, l, chash, a in rows
-            ],
+            [{**assessment_values(pk, l, chash, a), "created_at": now, "is_latest": True} for pk, l, chash, a in rows],
         )
         record_refs(conn, [(pk, l, a) for pk, l, _, a in rows])  # for incremental rescans (issue 15)

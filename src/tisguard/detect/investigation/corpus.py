@@ -34,6 +34,7 @@ from tisguard.detect.investigation.fingerprint import (
     near_duplicate,
     stable_id,
 )
+from tisguard.picklable import PicklesWithoutLock
 from tisguard.tisno import licence_key
 
 
@@ -151,8 +152,10 @@ def brand_label(brand: str | None) -> str:
     return "-" if is_unbranded(brand) else " ".join(brand.split()).lower()
 
 
-class EmbeddedCorpus:
+class EmbeddedCorpus(PicklesWithoutLock):
     """In-process, incremental. Thread-safe: the web app adds pushed batches while pages read."""
+
+    _lock_factory = threading.RLock
 
     def __init__(self, registry=None, params: InvestigationParams = DEFAULT_PARAMS, bad: dict[Key, str] | None = None):
         from datasketch import MinHashLSH
@@ -170,16 +173,6 @@ class EmbeddedCorpus:
         self._listing_lic: dict[Key, list[tuple[str, str, str | None, bool]]] = {}
         self._lock = threading.RLock()
         self._memo: dict[str, dict] = {}
-
-    def __getstate__(self) -> dict:
-        """Picklable (Spark broadcasts the reference snapshot): the lock stays behind and is made anew."""
-        state = dict(self.__dict__)
-        state.pop("_lock", None)
-        return state
-
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
-        self._lock = threading.RLock()
 
     # ---- building ----------------------------------------------------------------------------------
     def __len__(self) -> int:
