@@ -14,6 +14,9 @@ from tisguard.detect.text import normalize
         ("ดีมากกกกก", "ดีมาก"),  # repeated letters
         ("ไฟฟ้า 555", "ไฟฟ้า 555"),  # two letters and digits are left alone
         ("บริษัท จำกัด", "บริษัท จำกัด"),  # sara am survives NFKC
+        (" 🔥", " "),  # an emoji beside a space: the spaces meet only after replacement
+        ("x \u200b y", "x y"),  # so do spaces around an invisible character
+        ("ปลั๊ก 🔥\n🔥 มอก.", "ปลั๊ก\nมอก."),  # a run holding a newline keeps the newline
     ],
 )
 def test_normalize(raw, expected):
@@ -26,6 +29,7 @@ def test_normalize(raw, expected):
         ("🔥 ขายดี มอก.๒๔๓๒ ✅", "2432"),
         ("ถูก\u200bมาก มอก.2432", "มอก.2432"),
         ("&amp; ดีมากกกก ใบอนุญาต", "ใบอนุญาต"),
+        ("ขาย 🔥 🔥 มอก.๒๔๓๒ 🔥 ใบอนุญาต", "ใบอนุญาต"),  # offsets survive the second whitespace pass
     ],
 )
 def test_offsets_map_back_to_original(raw, needle):

@@ -44,16 +44,19 @@ class NormText:
     original: str
     text: str
     pieces: tuple[tuple[int, int, int, bool], ...] | None = None  # None: identity
+    # When a second pass was needed (whitespace that met only after emoji/invisibles were replaced),
+    # `pieces` map into `inner.text`, and `inner` maps on to the original.
+    inner: NormText | None = None
 
     def _orig(self, i: int, end: bool) -> int:
         if self.pieces is None:
-            return i
-        starts = [p[0] for p in self.pieces]
-        k = max(bisect_right(starts, i if not end else i - 1) - 1, 0)
-        n0, o0, olen, same = self.pieces[k]
-        if same:
-            return o0 + (i - n0)
-        return o0 + olen if end else o0
+            j = i
+        else:
+            starts = [p[0] for p in self.pieces]
+            k = max(bisect_right(starts, i if not end else i - 1) - 1, 0)
+            n0, o0, olen, same = self.pieces[k]
+            j = o0 + (i - n0) if same else (o0 + olen if end else o0)
+        return self.inner._orig(j, end) if self.inner is not None else j
 
     def span_in_original(self, start: int, end: int) -> tuple[int, int]:
         return self._orig(start, False), self._orig(end, True)
@@ -150,4 +153,30 @@ def normalize(text: str | None, fold_repeats: bool = True) -> NormText:
             for chunk, o, ln in parts:
                 add(chunk, o, ln)
     add_plain(pos, len(text))
-    return NormText(text, _digits("".join(out)).lower(), tuple(pieces))
+    first = NormText(text, _digits("".join(out)).lower(), tuple(pieces))
+    return _collapse_whitespace_met_late(first)
+
+
+def _collapse_whitespace_met_late(first: NormText) -> NormText:
+    """An emoji becomes a space and an invisible character disappears, so whitespace can meet only in
+    the output (' 🔥' → '  '); collapse those runs too, keeping offsets through `inner`."""
+    runs = list(_WS_RUN.finditer(first.text))
+    if not runs:
+        return first
+    out: list[str] = []
+    pieces: list[tuple[int, int, int, bool]] = []
+    pos = n = 0
+    for m in runs:
+        if m.start() > pos:
+            pieces.append((n, pos, m.start() - pos, True))
+            out.append(first.text[pos : m.start()])
+            n += m.start() - pos
+        ws = "\n" if "\n" in m.group(0) else " "
+        pieces.append((n, m.start(), m.end() - m.start(), False))
+        out.append(ws)
+        n += 1
+        pos = m.end()
+    if pos < len(first.text):
+        pieces.append((n, pos, len(first.text) - pos, True))
+        out.append(first.text[pos:])
+    return NormText(first.original, "".join(out), tuple(pieces), inner=first)
