@@ -479,6 +479,17 @@ image_jobs = Table(
     Index("ix_image_jobs_status", "status", "id"),
 )
 
+# --- investigation follow-up queue (migration 0010): earlier listings a push changed the links of ---
+follow_up_jobs = Table(
+    "follow_up_jobs",
+    metadata,
+    PK(),
+    Column("listing_pk", Integer, ForeignKey("listings.id"), nullable=False),
+    Column("reason", String(20), nullable=False),  # push | check
+    Column("enqueued_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("listing_pk", name="uq_follow_up_listing"),
+)
+
 # --- business-day calendar, complaint outcomes, report runs (migration 0007, issue 16) ---
 holidays = Table(
     "holidays",
