@@ -17,6 +17,15 @@ def serve(
     data: DataOpt = None,
     config: ConfigOpt = None,
     images: Annotated[bool, typer.Option("--images", help="read photos of pushed and checked listings (URLs)")] = False,
+    push_workers: Annotated[
+        int,
+        typer.Option(
+            envvar="TISGUARD_PUSH_WORKERS",
+            min=0,
+            max=64,
+            help="processes that assess platform pushes (0: in the web process, one push at a time)",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the web app (officer pages, JSON API, platform API) on 127.0.0.1, with the same engine
     configuration as `scan --config` (so the pre-listing check answers as a scan would)."""
@@ -30,7 +39,7 @@ def serve(
     except ConfigError as e:
         fail(f"engine configuration refused: {e}")
     typer.echo(f"tisguard web app: http://127.0.0.1:{port}/  (OpenAPI: /docs)")
-    run_server(settings, port, engine_config, ImageSource.for_settings(settings, None) if images else None)
+    run_server(settings, port, engine_config, ImageSource.for_settings(settings, None) if images else None, push_workers)
 
 
 @users_app.command("add")

@@ -31,8 +31,8 @@ from tisguard.spec.listing import Listing
 log = logging.getLogger(__name__)
 Key = tuple[str, str]
 FOLLOW_UP_SIGNALS = ("relisting", "duplicate_group", "licence_shared")
-# Listings re-assessed after one batch, in the request path of a push: a near-duplicate group grows with every
-# copy, so the cap keeps a push O(batch), not O(group); the rest are picked up by the next `tisguard scan` rescan.
+# Listings re-assessed inline after one batch of a file or rescan: a near-duplicate group grows with every copy,
+# so the cap keeps a batch O(batch), not O(group). (A push queues all of them: pipeline.follow_up_queue.)
 MAX_FOLLOW_UP = 200
 
 
@@ -163,16 +163,22 @@ def related_keys(idx: InvestigationIndex, batch: list[Listing]) -> set[Key]:
 
 
 def follow_up(db: DbEngine, engine: Engine, batch: list[Listing]) -> int:
-    """Re-assess earlier listings the batch changed the investigation evidence of; returns how many changed."""
+    """Re-assess earlier listings the batch changed the investigation evidence of; returns how many changed.
+    Runs inline (file ingest, rescans, Spark); a platform's push queues the same work instead
+    (`pipeline.follow_up_queue`), so the request does not wait for it."""
     idx = engine.ref.investigation
     if not batch or not bound_to(idx, db):
         return 0
     keys = sorted(related_keys(idx, batch))
-    if not keys:
-        return 0
     if len(keys) > MAX_FOLLOW_UP:
         log.warning("%d related listings; re-assessing the first %d", len(keys), MAX_FOLLOW_UP)
         keys = keys[:MAX_FOLLOW_UP]
+    return reassess(db, engine, keys)
+
+
+def reassess(db: DbEngine, engine: Engine, keys: list[Key]) -> int:
+    """Assess the stored listings `keys` again; keep a new assessment only where its investigation evidence
+    changed (an idempotent step: running it twice changes nothing the second time). Returns how many changed."""
     from sqlalchemy import and_, tuple_
 
     from tisguard.store.assessments import save_assessments

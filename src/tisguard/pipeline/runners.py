@@ -16,7 +16,7 @@ from tisguard.detect.engine import Engine
 from tisguard.detect.evidence import Assessment
 from tisguard.ingest.pipeline import ingest_file
 from tisguard.ingest.readers import read_records
-from tisguard.pipeline import image_jobs
+from tisguard.pipeline import follow_up_queue, image_jobs
 from tisguard.pipeline.build import ImageSource
 from tisguard.pipeline.store import assess_and_store, assess_stored
 from tisguard.spec.listing import Listing, RecordError, listing_from_record, validate_listing
@@ -123,6 +123,19 @@ class PushOutcome:
     def accepted(self) -> bool:
         return not self.errors
 
+    def as_dict(self) -> dict:
+        """The platform API's form of one result (also what a push worker process sends back)."""
+        a = self.assessment.as_dict() if self.assessment is not None else None
+        return {
+            "listing_id": self.listing_id,
+            "status": "accepted" if self.accepted else "rejected",
+            "assessment": None if a is None else {k: a[k] for k in ASSESSMENT_KEYS},
+            "errors": [{"field": e.field, "message": e.reason} for e in self.errors],
+        }
+
+
+ASSESSMENT_KEYS = ("verdict", "tis", "risk", "reasons", "fixes", "standard", "evidence", "engine_version")
+
 
 def push_listings(db: DbEngine, engine: Engine, platform: str, records: list) -> list[PushOutcome]:
     """A platform's batch: each record validated on its own (and must be of the caller's platform); the
@@ -145,8 +158,8 @@ def push_listings(db: DbEngine, engine: Engine, platform: str, records: list) ->
         else:
             outcomes.append(PushOutcome(listing.listing_id))
             good.append(listing)
-    if good:  # the text now; photos in the background (image jobs), never inside the platform's request
-        by_key = assess_and_store(db, image_jobs.text_engine(engine), good)
+    if good:  # the text now; photos and investigation follow-ups in the background, never inside the request
+        by_key = assess_and_store(db, image_jobs.text_engine(engine), good, follow_up_queue.enqueue)
         image_jobs.enqueue_by_key(db, [(l, by_key[l.key]) for l in good], "push")
         for o in outcomes:
             if o.accepted:
@@ -171,7 +184,7 @@ def check_listing(db: DbEngine, engine: Engine, raw: dict, platform: str | None,
     if store:
         if platform is None or listing.platform != platform:
             raise CheckRefused([RecordError(0, "platform", f"records must be of your platform ({platform})")])
-        return assess_and_store(db, engine, [listing])[listing.key]
+        return assess_and_store(db, engine, [listing], follow_up_queue.enqueue)[listing.key]
     return engine.assess(listing)
 
 

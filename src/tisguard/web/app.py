@@ -31,7 +31,10 @@ def create_app(
     burst: int | None = None,
     engine_config: EngineConfig | None = None,
     images: ImageSource | None = None,
+    push_workers: int | None = None,
 ) -> FastAPI:
+    """`push_workers`: processes that run platform pushes (None: TISGUARD_PUSH_WORKERS, else 0 = in this
+    process, one push at a time; `tisguard serve` starts one by default)."""
     from tisguard.catalogue.store import ensure_catalogue
     from tisguard.pipeline.build import build_engine
     from tisguard.store.db import open_store
@@ -62,10 +65,20 @@ def create_app(
 
     def reload_reference() -> None:
         state.engine = build_engine(settings, state.engine_config, db, None, images)
+        if state.push_workers is not None:
+            state.push_workers.reload()
 
     state.engine_config = engine_config or EngineConfig()
+    state.push_workers = None
     state.reload_reference = reload_reference
     reload_reference()
+    workers = push_workers if push_workers is not None else int(os.environ.get("TISGUARD_PUSH_WORKERS", 0))
+    if workers > 0:
+        from tisguard.pipeline.push_workers import PushWorkers
+
+        state.push_workers = PushWorkers(settings, state.engine_config, workers)
+        app.router.add_event_handler("startup", state.push_workers.warm)
+        app.router.add_event_handler("shutdown", state.push_workers.close)
 
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
     routers = (platform_api.router, officer_api.router, resources.api, resources.pages, officer_pages.router)

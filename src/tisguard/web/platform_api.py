@@ -5,14 +5,18 @@ Every route needs `Authorization: Bearer KEY`; a key sees and changes only its o
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures.process import BrokenProcessPool
 from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
+from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
 
-from tisguard.pipeline import runners
+from tisguard.pipeline import follow_up_queue, runners
 from tisguard.services import idempotency as idem
 from tisguard.services import notices as notice_svc
 from tisguard.services.review import listing_detail
@@ -83,27 +87,27 @@ class NoticePage(BaseModel):
     next_cursor: int | None
 
 
-def _assessment_out(a) -> dict:
-    d = a.as_dict()
-    return {k: d[k] for k in ("verdict", "tis", "risk", "reasons", "fixes", "standard", "evidence", "engine_version")}
-
-
 @router.post(
     "/listings", response_model=PushResponse, summary="Push a batch of listings; each is validated, stored and assessed"
 )
-def push_listings(
+async def push_listings(
     body: PushRequest,
     request: Request,
     platform: str = Depends(platform_caller),
     idempotency_key: str | None = Header(default=None, max_length=200),
 ):
+    """Async, so a waiting push holds no thread: the batch is assessed in a push worker process when the app
+    has them (`serve --push-workers`), else in the thread pool, one push at a time; its investigation
+    follow-ups run after the answer (pipeline.follow_up_queue)."""
     app = request.app.state
     if len(body.listings) > app.max_batch:
         raise HTTPException(
             413, detail={"field": "listings", "message": f"at most {app.max_batch} listings per request"}
         )
     if idempotency_key:
-        state = idem.reserve(app.db, platform, idempotency_key, idem.request_hash(body.listings))
+        state = await run_in_threadpool(
+            idem.reserve, app.db, platform, idempotency_key, idem.request_hash(body.listings)
+        )
         if state.conflict == "other_body":
             raise HTTPException(
                 409, detail={"field": "Idempotency-Key", "message": "key was used with a different request body"}
@@ -116,27 +120,40 @@ def push_listings(
             )
         if state.replay is not None:
             return OrjsonResponse(state.replay)
+    background = None
     try:
-        with app.push_slots:  # pushes take turns, so pre-listing checks keep their share of the CPU
-            outcomes = runners.push_listings(app.db, app.engine, platform, body.listings)
-        response = {"results": [_push_result(o) for o in outcomes]}
+        if app.push_workers is not None:
+            try:
+                results = await asyncio.wrap_future(app.push_workers.push(platform, body.listings))
+            except BrokenProcessPool:
+                raise HTTPException(
+                    503, detail={"field": "listings", "message": "the push worker stopped; retry"}, headers=RETRY
+                )
+        else:
+            results = await run_in_threadpool(_push_here, app, platform, body.listings)
+            background = BackgroundTask(_follow_up_here, app)
+        response = {"results": results}
         if idempotency_key:
             response = orjson.loads(orjson.dumps(response, option=OPTIONS, default=str))
-            idem.complete(app.db, platform, idempotency_key, response)
+            await run_in_threadpool(idem.complete, app.db, platform, idempotency_key, response)
     except BaseException:
         if idempotency_key:
-            idem.release(app.db, platform, idempotency_key)
+            await run_in_threadpool(idem.release, app.db, platform, idempotency_key)
         raise
-    return OrjsonResponse(response)
+    return OrjsonResponse(response, background=background)
 
 
-def _push_result(o: runners.PushOutcome) -> dict:
-    return {
-        "listing_id": o.listing_id,
-        "status": "accepted" if o.accepted else "rejected",
-        "assessment": _assessment_out(o.assessment) if o.assessment is not None else None,
-        "errors": [{"field": e.field, "message": e.reason} for e in o.errors],
-    }
+RETRY = {"Retry-After": "1"}
+
+
+def _push_here(app, platform: str, records: list) -> list[dict]:
+    with app.push_slots:  # pushes take turns, so pre-listing checks keep their share of the CPU
+        return [o.as_dict() for o in runners.push_listings(app.db, app.engine, platform, records)]
+
+
+def _follow_up_here(app) -> None:
+    with app.push_slots:
+        follow_up_queue.drain(app.db, app.engine)
 
 
 @router.get("/listings/{listing_id}", summary="One of the caller's listings with its latest assessment")

@@ -1,0 +1,132 @@
+"""Platform pushes in worker processes.
+
+A push assesses and stores a batch: CPU work that, in the web process, holds the GIL that every pre-listing
+check and officer page also needs, so one busy platform slows everyone's upload path. `PushWorkers` runs
+pushes (and the investigation follow-ups they queue) in separate processes, each with its own engine built
+from the same settings and configuration as the web app's (`pipeline.build.build_engine`), so the answer
+is the same; the web process only validates the request, waits, and answers.
+
+`reload()` is called when the reference data changes (catalogue, registry): every task carries the
+generation it was sent under and a worker rebuilds its engine when that is newer than the one it holds.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import get_context
+
+from tisguard.config import Settings
+from tisguard.detect.config import EngineConfig
+
+log = logging.getLogger(__name__)
+
+# --- in the worker process -------------------------------------------------------------------------------
+_setup: tuple[Settings, EngineConfig] | None = None
+_held: dict = {}
+
+
+def _init(settings: Settings, config: EngineConfig) -> None:
+    global _setup
+    _setup = (settings, config)
+
+
+def _db_and_engine(generation: int):
+    from tisguard.pipeline.build import build_engine
+    from tisguard.store.db import open_store
+
+    settings, config = _setup
+    if "db" not in _held:
+        _held["db"] = open_store(settings, write=True)
+    if _held.get("generation") != generation:
+        _held["engine"] = build_engine(settings, config, _held["db"], None, None)
+        _held["generation"] = generation
+    return _held["db"], _held["engine"]
+
+
+def _push(generation: int, platform: str, records: list) -> list[dict]:
+    from tisguard.pipeline import runners
+
+    db, engine = _db_and_engine(generation)
+    return [o.as_dict() for o in runners.push_listings(db, engine, platform, records)]
+
+
+def _drain(generation: int) -> tuple[int, int]:
+    from tisguard.pipeline import follow_up_queue
+
+    db, engine = _db_and_engine(generation)
+    return follow_up_queue.drain(db, engine)
+
+
+def _warm(generation: int) -> bool:
+    _db_and_engine(generation)
+    return True
+
+
+# --- in the web process ----------------------------------------------------------------------------------
+class PushWorkers:
+    """`workers` processes (spawned, never forked: the web process runs threads) that run pushes."""
+
+    def __init__(self, settings: Settings, config: EngineConfig, workers: int):
+        if workers < 1:
+            raise ValueError(f"push workers must be at least 1, not {workers}")
+        self._args = (settings, config)
+        self._workers = workers
+        self._lock = threading.Lock()
+        self._drain: Future | None = None
+        self.generation = 0
+        self._pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            self._workers, mp_context=get_context("spawn"), initializer=_init, initargs=self._args
+        )
+
+    def reload(self) -> None:
+        self.generation += 1
+
+    def warm(self) -> None:
+        """Start the workers and build their engines now, not on the first push."""
+        for f in [self._pool.submit(_warm, self.generation) for _ in range(self._workers)]:
+            f.add_done_callback(_log_failure)
+
+    def push(self, platform: str, records: list) -> Future:
+        """A future of the push's results (`PushOutcome.as_dict()` per record); a worker that died is
+        replaced, and the push that was running in it fails with BrokenProcessPool."""
+        try:
+            fut = self._pool.submit(_push, self.generation, platform, records)
+        except BrokenProcessPool:
+            self._restart()
+            raise
+        fut.add_done_callback(self._after_push)
+        return fut
+
+    def _after_push(self, fut: Future) -> None:
+        if fut.cancelled():
+            return
+        if isinstance(fut.exception(), BrokenProcessPool):
+            self._restart()
+            return
+        with self._lock:  # one follow-up drain waiting at a time: pushes queued behind it are not delayed
+            if self._drain is None or self._drain.done():
+                try:
+                    self._drain = self._pool.submit(_drain, self.generation)
+                    self._drain.add_done_callback(_log_failure)
+                except (BrokenProcessPool, RuntimeError):
+                    pass
+
+    def _restart(self) -> None:
+        with self._lock:
+            old, self._pool = self._pool, self._new_pool()
+        old.shutdown(wait=False, cancel_futures=True)
+        log.error("a push worker process died; started new ones")
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _log_failure(fut: Future) -> None:
+    if not fut.cancelled() and fut.exception() is not None:
+        log.error("push worker task failed: %r", fut.exception())
