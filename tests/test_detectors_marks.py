@@ -44,6 +44,17 @@ def test_standard_number(reference, title, expected):
         assert e.span is not None and title[e.span[0] : e.span[1]] == e.text
 
 
+def test_a_flood_of_one_standard_number_keeps_a_bounded_evidence_list(reference):
+    from tisguard.detect.detectors.marks import MAX_MENTIONS
+
+    description = ("ได้มาตรฐาน มอก. 2432-2555" + " " * 90 + "\n") * 800  # the load test's hostile payload
+    found = StandardNumberDetector().detect(ctx_for(reference, "ปลั๊กพ่วง 🔥 มอก.2432-2555", description))
+    assert len(found) == 1 + MAX_MENTIONS
+    for e in found:  # offsets still map back through the collapsed whitespace
+        text = description if e.source == "description" else "ปลั๊กพ่วง 🔥 มอก.2432-2555"
+        assert text[e.span[0] : e.span[1]] == e.text
+
+
 def test_standard_number_in_attributes(reference):
     found = StandardNumberDetector().detect(ctx_for(reference, attributes={"เลขที่ มอก.": "๒๔๓๒-๒๕๕๕", "สี": "ขาว"}))
     assert [(e.value["tis"], e.source) for e in found] == [("2432", "attributes")]

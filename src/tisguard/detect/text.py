@@ -15,6 +15,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cached_property
 
 from tisguard.tisno import arabic_digits
 
@@ -52,11 +53,15 @@ class NormText:
         if self.pieces is None:
             j = i
         else:
-            starts = [p[0] for p in self.pieces]
-            k = max(bisect_right(starts, i if not end else i - 1) - 1, 0)
+            k = max(bisect_right(self._starts, i if not end else i - 1) - 1, 0)
             n0, o0, olen, same = self.pieces[k]
             j = o0 + (i - n0) if same else (o0 + olen if end else o0)
         return self.inner._orig(j, end) if self.inner is not None else j
+
+    @cached_property
+    def _starts(self) -> list[int]:
+        """Where each piece starts in `text`, built once (a listing with many matches maps many offsets)."""
+        return [p[0] for p in self.pieces]
 
     def span_in_original(self, start: int, end: int) -> tuple[int, int]:
         return self._orig(start, False), self._orig(end, True)

@@ -7,6 +7,7 @@ original. A number is never matched inside a longer number or word.
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from tisguard.detect.context import ListingContext
 from tisguard.detect.detectors.base import Detector, Group, Signal
@@ -15,6 +16,8 @@ from tisguard.detect.text import normalize
 from tisguard.tisno import canonical_part, licence_key, licence_parts, tis_label
 
 TEXT_FIELDS = ("title", "description")
+# Standard numbers kept per text: a real listing states a few; 800 copies of one (a flood) say nothing more.
+MAX_MENTIONS = 50
 _PART = r"(?:\s*+(?:เล่ม|part|pt\.?)\s*+(\d{1,3}(?:\s*+\(\s*+\d{1,3}\s*+\))?))?"
 _STD_PREFIX = r"(?:ม\s*+\.?\s*+อ\s*+\.?\s*+ก|tisi|tis|thai\s+industrial\s+standards?)"
 STANDARD_RE = re.compile(
@@ -132,7 +135,7 @@ class StandardNumberDetector(Detector):
                 canonical_part(m.group(2)),
                 m.group(3),
             )
-            for m in STANDARD_RE.finditer(n.text)
+            for m in islice(STANDARD_RE.finditer(n.text), MAX_MENTIONS)
         ]
         if loose and not out:
             for m in LOOSE_STANDARD_RE.finditer(n.text):
