@@ -22,6 +22,8 @@ from tisguard.config import Settings
 from tisguard.detect.config import EngineConfig
 
 log = logging.getLogger(__name__)
+# Follow-ups re-assessed per task: a push that arrives while the worker drains waits for at most this many.
+DRAIN_STEP = 200
 
 # --- in the worker process -------------------------------------------------------------------------------
 _setup: tuple[Settings, EngineConfig] | None = None
@@ -53,11 +55,11 @@ def _push(generation: int, platform: str, records: list) -> list[dict]:
     return [o.as_dict() for o in runners.push_listings(db, engine, platform, records)]
 
 
-def _drain(generation: int) -> tuple[int, int]:
+def _drain(generation: int, limit: int) -> tuple[int, int]:
     from tisguard.pipeline import follow_up_queue
 
     db, engine = _db_and_engine(generation)
-    return follow_up_queue.drain(db, engine)
+    return follow_up_queue.drain(db, engine, limit)
 
 
 def _warm(generation: int) -> bool:
@@ -109,13 +111,22 @@ class PushWorkers:
         if isinstance(fut.exception(), BrokenProcessPool):
             self._restart()
             return
-        with self._lock:  # one follow-up drain waiting at a time: pushes queued behind it are not delayed
-            if self._drain is None or self._drain.done():
-                try:
-                    self._drain = self._pool.submit(_drain, self.generation)
-                    self._drain.add_done_callback(_log_failure)
-                except (BrokenProcessPool, RuntimeError):
-                    pass
+        self._drain_step()
+
+    def _drain_step(self, after: Future | None = None) -> None:
+        """Follow-ups in steps of DRAIN_STEP, one step queued at a time, so pushes interleave with them; a
+        full step queues the next one."""
+        if after is not None and (after.cancelled() or after.exception() is not None or after.result()[0] < DRAIN_STEP):
+            _log_failure(after)
+            return
+        with self._lock:
+            if self._drain is not None and not self._drain.done() and self._drain is not after:
+                return
+            try:
+                self._drain = self._pool.submit(_drain, self.generation, DRAIN_STEP)
+            except (BrokenProcessPool, RuntimeError):  # shutting down or restarting
+                return
+        self._drain.add_done_callback(self._drain_step)
 
     def _restart(self) -> None:
         with self._lock:
