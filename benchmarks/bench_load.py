@@ -19,7 +19,30 @@ import httpx
 from server import running_server
 from sqlalchemy import create_engine, text
 
-TITLES = ["ปลั๊กพ่วง 4 ช่อง 3 เมตร", "พาวเวอร์แบงค์ 20000mAh", "หมวกกันน็อคเต็มใบ", "เสื้อยืด cotton", "ไดร์เป่าผม 2000W"]
+# Titles are drawn from products x brands x model codes x promo noise, as many sellers' listings are: pushing
+# one identical title thousands of times builds one near-duplicate group whose every member's evidence changes
+# with each copy (see RESULTS.md), which measures that group, not the API.
+PRODUCTS = [
+    "ปลั๊กพ่วง 4 ช่อง 3 เมตร",
+    "พาวเวอร์แบงค์ 20000mAh",
+    "หมวกกันน็อคเต็มใบ",
+    "เสื้อยืด cotton",
+    "ไดร์เป่าผม 2000W",
+    "หม้อหุงข้าว 1.8 ลิตร",
+    "เคสโทรศัพท์ กันกระแทก",
+    "หลอดไฟ LED 9W E27",
+    "ของเล่นเด็ก ตัวต่อ 100 ชิ้น",
+    "สายชาร์จ USB-C 1m",
+]
+BRANDS = ["Xtra", "PowerMax", "Lumira", "KenDo", "โนแบรนด์", "ArmorRide", "HomeMate", "Mi"]
+PROMO = ["🔥ส่งฟรี", "ของแท้100%", "พร้อมส่ง", "ราคาส่ง", "", "ลดราคา!!"]
+
+
+def _title(no: int, i: int, k: int) -> str:
+    n = no * 7919 + i * 104729 + k * 1299709
+    return f"{PRODUCTS[n % 10]} {BRANDS[n // 10 % 8]} รุ่น {chr(65 + n % 26)}{n % 9973} {PROMO[n // 80 % 6]}".strip()
+
+
 PAYLOADS = [
     {"title": "tis" + " " * 1990 + "x", "description": "tis" + " " * 20000 + "x"},
     {"title": "ปลั๊กพ่วง", "description": ("ได้มาตรฐาน มอก. 2432-2555" + " " * 90 + "\n") * 800},
@@ -46,7 +69,7 @@ async def _client(c: httpx.AsyncClient, no: int, stop: float, batch: int, out: d
             {
                 "platform": "shopee",
                 "listing_id": f"c{no}-{i}-{k}",
-                "title": TITLES[(i + k) % len(TITLES)],
+                "title": _title(no, i, k),
                 "price": 150 + k,
                 "seller": {"id": f"s{no}", "country": "CN"},
             }

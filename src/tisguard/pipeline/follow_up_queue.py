@@ -30,7 +30,7 @@ def enqueue(db: DbEngine, engine: Engine, batch: list[Listing]) -> int:
     idx = engine.ref.investigation
     if not batch or not investigation.bound_to(idx, db):
         return 0
-    keys = sorted(investigation.related_keys(idx, batch))
+    keys = sorted(investigation.related_keys(idx, batch))[: investigation.MAX_FOLLOW_UP]  # as inline
     if not keys:
         return 0
     now = datetime.now(UTC)

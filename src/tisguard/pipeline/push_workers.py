@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
@@ -24,6 +25,9 @@ from tisguard.detect.config import EngineConfig
 log = logging.getLogger(__name__)
 # Follow-ups re-assessed per task: a push that arrives while the worker drains waits for at most this many.
 DRAIN_STEP = 200
+# While pushes keep coming, follow-ups are drained at most this often: a near-duplicate group that grows with
+# every push is then re-assessed once per interval, not once per push (queued rows coalesce meanwhile).
+DRAIN_INTERVAL_S = 2.0
 
 # --- in the worker process -------------------------------------------------------------------------------
 _setup: tuple[Settings, EngineConfig] | None = None
@@ -78,6 +82,8 @@ class PushWorkers:
         self._workers = workers
         self._lock = threading.Lock()
         self._drain: Future | None = None
+        self._in_flight = 0
+        self._last_drain = 0.0
         self.generation = 0
         self._pool = self._new_pool()
 
@@ -90,9 +96,11 @@ class PushWorkers:
         self.generation += 1
 
     def warm(self) -> None:
-        """Start the workers and build their engines now, not on the first push."""
+        """Start the workers and build their engines now, not on the first push; then finish follow-ups
+        left queued by an earlier run (a server stopped before it drained them)."""
         for f in [self._pool.submit(_warm, self.generation) for _ in range(self._workers)]:
             f.add_done_callback(_log_failure)
+        self._drain_step()
 
     def push(self, platform: str, records: list) -> Future:
         """A future of the push's results (`PushOutcome.as_dict()` per record); a worker that died is
@@ -102,16 +110,22 @@ class PushWorkers:
         except BrokenProcessPool:
             self._restart()
             raise
+        with self._lock:
+            self._in_flight += 1
         fut.add_done_callback(self._after_push)
         return fut
 
     def _after_push(self, fut: Future) -> None:
+        with self._lock:
+            self._in_flight -= 1
+            idle = self._in_flight == 0
         if fut.cancelled():
             return
         if isinstance(fut.exception(), BrokenProcessPool):
             self._restart()
             return
-        self._drain_step()
+        if idle or time.monotonic() - self._last_drain >= DRAIN_INTERVAL_S:
+            self._drain_step()
 
     def _drain_step(self, after: Future | None = None) -> None:
         """Follow-ups in steps of DRAIN_STEP, one step queued at a time, so pushes interleave with them; a
@@ -122,6 +136,7 @@ class PushWorkers:
         with self._lock:
             if self._drain is not None and not self._drain.done() and self._drain is not after:
                 return
+            self._last_drain = time.monotonic()
             try:
                 self._drain = self._pool.submit(_drain, self.generation, DRAIN_STEP)
             except (BrokenProcessPool, RuntimeError):  # shutting down or restarting
