@@ -2,7 +2,8 @@
 D seconds (default 60) while one malicious client sends the regex payloads of the security review
 (`tis` + thousands of spaces, a 90-space line after a standard number) to the check. Prints the check's
 and the push's p50/p95/p99, the malicious requests' latency, and whether anything was lost: every record
-the server accepted must be in the store, every rejected one must have come back with its field named.
+the server accepted must be in the store, every rejected one must have come back with its field named
+and be in the store's rejects table.
 
 Usage: python benchmarks/bench_load.py [SECONDS] [CLIENTS] [BATCH]
 """
@@ -85,8 +86,9 @@ async def _client(c: httpx.AsyncClient, no: int, stop: float, batch: int, out: d
             for res in r.json()["results"]:
                 if res["status"] == "accepted":
                     out["accepted"].add(res["listing_id"])
-                elif res["errors"] and all(e.get("field") for e in res["errors"]):
-                    out["rejected_named"] += 1
+                else:
+                    out["rejected"].add(res["listing_id"])
+                    out["rejected_named"] += bool(res["errors"]) and all(e.get("field") for e in res["errors"])
         t = time.perf_counter()
         r = await c.post("/api/v1/check", json={**records[0], "listing_id": f"draft-{no}-{i}"})
         out["check"].append(time.perf_counter() - t)
@@ -111,6 +113,7 @@ async def _run(base: str, key: str, seconds: float, clients: int, batch: int) ->
         "check": [],
         "malicious": [],
         "accepted": set(),
+        "rejected": set(),
         "rejected_named": 0,
         "push_errors": 0,
         "check_errors": 0,
@@ -134,8 +137,14 @@ def main() -> None:
         db = create_engine(f"sqlite:///{data / 'tisguard.db'}")
         with db.connect() as conn:
             stored = set(conn.execute(text("select listing_id from listings")).scalars())
+            in_rejects = set(
+                conn.execute(
+                    text("select listing_id from rejects where source like 'push:%' and field <> ''")
+                ).scalars()
+            )
         db.dispose()
     lost = out["accepted"] - stored
+    rejects_lost = out["rejected"] - in_rejects
     print(
         json.dumps(
             {
@@ -150,7 +159,9 @@ def main() -> None:
                 "push_errors": out["push_errors"],
                 "accepted": len(out["accepted"]),
                 "lost": len(lost),
+                "rejected": len(out["rejected"]),
                 "rejected_with_field": out["rejected_named"],
+                "rejected_not_in_rejects_table": len(rejects_lost),
             },
             ensure_ascii=False,
         )

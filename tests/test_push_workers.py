@@ -125,3 +125,27 @@ def test_push_workers_setting_is_checked(workers, web):
     else:
         pool = PushWorkers(settings, None, workers)
         pool.close()
+
+
+def test_rejected_records_of_a_push_are_kept_in_the_rejects(web):
+    from sqlalchemy import select
+
+    from tisguard.store.tables import rejects
+
+    client, _, keys, db = web
+    records = [
+        listing("shopee", "rj-1"),
+        listing("shopee", "rj-2", "x", url="javascript:alert(1)"),
+        listing("lazada", "rj-3"),
+    ]
+    for _ in range(2):  # a retry with the same key adds no second copy
+        r = client.post(
+            "/api/v1/listings", json={"listings": records}, headers={**bearer(keys["shopee"]), "Idempotency-Key": "k-1"}
+        )
+        assert [x["status"] for x in r.json()["results"]] == ["accepted", "rejected", "rejected"]
+    with db.connect() as conn:
+        rows = conn.execute(select(rejects.c.source, rejects.c.record_no, rejects.c.listing_id, rejects.c.field)).all()
+    assert sorted(tuple(r) for r in rows) == [
+        ("push:shopee:k-1", 1, "rj-2", "url"),
+        ("push:shopee:k-1", 2, "rj-3", "platform"),
+    ]

@@ -52,11 +52,11 @@ def _db_and_engine(generation: int):
     return _held["db"], _held["engine"]
 
 
-def _push(generation: int, platform: str, records: list) -> list[dict]:
+def _push(generation: int, platform: str, records: list, batch_id: str | None) -> list[dict]:
     from tisguard.pipeline import runners
 
     db, engine = _db_and_engine(generation)
-    return [o.as_dict() for o in runners.push_listings(db, engine, platform, records)]
+    return [o.as_dict() for o in runners.push_listings(db, engine, platform, records, batch_id)]
 
 
 def _drain(generation: int, limit: int) -> tuple[int, int]:
@@ -102,11 +102,11 @@ class PushWorkers:
             f.add_done_callback(_log_failure)
         self._drain_step()
 
-    def push(self, platform: str, records: list) -> Future:
+    def push(self, platform: str, records: list, batch_id: str | None = None) -> Future:
         """A future of the push's results (`PushOutcome.as_dict()` per record); a worker that died is
         replaced, and the push that was running in it fails with BrokenProcessPool."""
         try:
-            fut = self._pool.submit(_push, self.generation, platform, records)
+            fut = self._pool.submit(_push, self.generation, platform, records, batch_id)
         except BrokenProcessPool:
             self._restart()
             raise

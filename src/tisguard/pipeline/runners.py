@@ -5,6 +5,7 @@ a pre-listing check. Each one validates, assesses through the same engine and (w
 from __future__ import annotations
 
 import gc
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ from tisguard.detect.engine import Engine
 from tisguard.detect.evidence import Assessment
 from tisguard.ingest.pipeline import ingest_file
 from tisguard.ingest.readers import read_records
+from tisguard.ingest.rejects import reject_rows, save_rejects
 from tisguard.pipeline import follow_up_queue, image_jobs
 from tisguard.pipeline.build import ImageSource
 from tisguard.pipeline.store import assess_and_store, assess_stored
@@ -137,11 +139,17 @@ class PushOutcome:
 ASSESSMENT_KEYS = ("verdict", "tis", "risk", "reasons", "fixes", "standard", "evidence", "engine_version")
 
 
-def push_listings(db: DbEngine, engine: Engine, platform: str, records: list) -> list[PushOutcome]:
+def push_listings(
+    db: DbEngine, engine: Engine, platform: str, records: list, batch_id: str | None = None
+) -> list[PushOutcome]:
     """A platform's batch: each record validated on its own (and must be of the caller's platform); the
     valid ones stored and assessed together. A listing sent twice in one batch counts once (the last
-    record; the earlier is rejected, naming the record used). The outcomes keep the order of `records`."""
+    record; the earlier is rejected, naming the record used). The outcomes keep the order of `records`.
+    Rejected records are also kept in the rejects table under `push:PLATFORM:BATCH_ID` (the request's
+    Idempotency-Key when it has one, so a retried push adds no second copy)."""
     outcomes: list[PushOutcome] = []
+    bad: list[dict] = []
+    source = f"push:{platform}:{batch_id or uuid.uuid4().hex}"
     good: list[Listing] = []
     last = {r.get("listing_id"): i for i, r in enumerate(records) if isinstance(r, dict)}
     for i, raw in enumerate(records):
@@ -155,9 +163,11 @@ def push_listings(db: DbEngine, engine: Engine, platform: str, records: list) ->
             listing = None
         if errors:
             outcomes.append(PushOutcome(lid, None, errors))
+            bad += reject_rows(source, errors, raw)
         else:
             outcomes.append(PushOutcome(listing.listing_id))
             good.append(listing)
+    save_rejects(db, bad)
     if good:  # the text now; photos and investigation follow-ups in the background, never inside the request
         by_key = assess_and_store(db, image_jobs.text_engine(engine), good, follow_up_queue.enqueue)
         image_jobs.enqueue_by_key(db, [(l, by_key[l.key]) for l in good], "push")

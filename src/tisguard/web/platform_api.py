@@ -124,13 +124,13 @@ async def push_listings(
     try:
         if app.push_workers is not None:
             try:
-                results = await asyncio.wrap_future(app.push_workers.push(platform, body.listings))
+                results = await asyncio.wrap_future(app.push_workers.push(platform, body.listings, idempotency_key))
             except BrokenProcessPool:
                 raise HTTPException(
                     503, detail={"field": "listings", "message": "the push worker stopped; retry"}, headers=RETRY
                 )
         else:
-            results = await run_in_threadpool(_push_here, app, platform, body.listings)
+            results = await run_in_threadpool(_push_here, app, platform, body.listings, idempotency_key)
             background = BackgroundTask(_follow_up_here, app)
         response = {"results": results}
         if idempotency_key:
@@ -146,9 +146,9 @@ async def push_listings(
 RETRY = {"Retry-After": "1"}
 
 
-def _push_here(app, platform: str, records: list) -> list[dict]:
+def _push_here(app, platform: str, records: list, batch_id: str | None) -> list[dict]:
     with app.push_slots:  # pushes take turns, so pre-listing checks keep their share of the CPU
-        return [o.as_dict() for o in runners.push_listings(app.db, app.engine, platform, records)]
+        return [o.as_dict() for o in runners.push_listings(app.db, app.engine, platform, records, batch_id)]
 
 
 def _follow_up_here(app) -> None:
