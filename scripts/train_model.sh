@@ -2,7 +2,7 @@
 # Rebuild the shipped category model (src/tisguard/data/models/category.{json,npz}) exactly as released.
 #
 # Trains on: the generator's split (datasets/dev/train.jsonl), the hand-written sets (datasets/handwritten,
-# datasets/train-extra: listings.jsonl and listings_marketplace.jsonl, each its own source at train-extra's weight)
+# datasets/train-extra: every *.jsonl there, each its own source at train-extra's weight)
 # and the real labelled retailer titles of the shared dev set, which are READ IN PLACE
 # from ../shared and never copied into the repository. Officers' decisions are left out (the shipped model
 # must not depend on one installation's store; `tisguard train` merges them by default for a local model).

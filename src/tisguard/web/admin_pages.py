@@ -1,8 +1,10 @@
-"""Administrator pages: the standards catalogue and the licence registry, with per-row validation errors."""
+"""Administrator pages: the standards catalogue and the licence registry, with per-row validation errors, and the
+category model the running engine uses (version, when and on what it was trained, its cross-validated figures)."""
 
 from __future__ import annotations
 
 import tempfile
+from datetime import datetime
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, Request
@@ -12,17 +14,65 @@ from tisguard.catalogue.licence_stats import licence_stats
 from tisguard.catalogue.store import load_catalogue, set_status, standard_row, upsert_standards
 from tisguard.registry.store import import_registry, read_registry_csv
 from tisguard.services import audit
+from tisguard.services.thai import be_date
 from tisguard.web.render import render
 from tisguard.web.security import check_csrf, require
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 
 
+def model_info(model) -> dict:
+    """What the admin page shows about a category model, from its JSON's `meta`: version, when it was trained
+    (an aware datetime, shown as a Buddhist-era date in Thai and as ISO), the sources it was trained on (name,
+    file, records used, digest, weight) and the cross-validated figures (real dev set, per-source held-out
+    accuracy). Missing fields come out as None or empty, so an older model still renders."""
+    meta = model.meta or {}
+    trained_at = None
+    raw = meta.get("trained_at")
+    if raw:
+        try:
+            trained_at = datetime.fromisoformat(str(raw))
+        except ValueError:
+            trained_at = None
+    cv = meta.get("cross_validation") or {}
+    held_out = cv.get("held_out_class_accuracy") or {}
+    sources = [
+        {
+            "name": s.get("name"),
+            "origin": s.get("origin"),
+            "used": s.get("used"),
+            "skipped": s.get("skipped"),
+            "regulated": s.get("regulated"),
+            "not_regulated": s.get("not_regulated"),
+            "weight": s.get("weight"),
+            "digest": s.get("sha256_12"),
+            "held_out_accuracy": (held_out.get(s.get("name")) or {}).get("class_accuracy"),
+        }
+        for s in meta.get("trained_on") or []
+    ]
+    return {
+        "version": model.version,
+        "trained_at": trained_at,
+        "trained_at_th": be_date(trained_at, "th", with_time=True) if trained_at else None,
+        "trained_at_iso": trained_at.isoformat() if trained_at else raw,
+        "records": meta.get("n"),
+        "train_digest": meta.get("train_sha256_12"),
+        "lexicon": meta.get("lexicon"),
+        "features_version": meta.get("features_version"),
+        "calibration": meta.get("calibration"),
+        "temperature": model.temperature,
+        "sources": sources,
+        "cv_k": cv.get("k"),
+        "real_dev": cv.get("real-dev"),
+    }
+
+
 def _page(request: Request, **ctx):
     cat = load_catalogue(request.app.state.db)
     eds = sorted(cat.editions, key=lambda s: (int(s.tis_number.split()[0]), s.tis_number, s.year_be))
     stats = licence_stats(request.app.state.settings.data_dir)
-    return render(request, "admin.html", editions=eds, stats=stats, **ctx)
+    model = model_info(request.app.state.engine.ref.model)
+    return render(request, "admin.html", editions=eds, stats=stats, model=model, **ctx)
 
 
 def _changed(request: Request, user: dict, action: str, subject: str | None, detail: dict | None = None) -> None:
