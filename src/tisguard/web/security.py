@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from fastapi import HTTPException, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from tisguard.config import Settings
@@ -133,7 +134,7 @@ async def platform_caller(request: Request) -> str:
     hit = cache.get(key)
     name = hit[0] if hit and time.monotonic() - hit[1] < ttl else None
     if name is None:  # a revoked key stops working within `ttl` seconds (the upload path cannot hit the DB each call)
-        name = platform_for_key(request.app.state.db, key)
+        name = await run_in_threadpool(platform_for_key, request.app.state.db, key)  # never block the loop on I/O
         if name is None:
             cache.pop(key, None)
             raise HTTPException(
