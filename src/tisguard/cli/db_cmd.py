@@ -20,3 +20,15 @@ def upgrade(data: DataOpt = None, json_out: JsonOpt = False) -> None:
     typer.echo(f"schema at revision {rev} ({settings.database_url.split('://', 1)[0]})", err=json_out)
     if json_out:
         emit_json({"revision": rev})
+
+
+@app.command("refresh-summary")
+def refresh_summary(data: DataOpt = None, json_out: JsonOpt = False) -> None:
+    """Recompute the dashboard's precomputed all-time figures (run after bulk scans, or from a scheduler)."""
+    from tisguard.services.summary import refresh
+    from tisguard.store.db import open_store
+
+    r = refresh(open_store(settings_for(data), write=True))
+    typer.echo(f"dashboard summary: {r['rows']} rows in {r['seconds']} s", err=json_out)
+    if json_out:
+        emit_json({**r, "computed_at": r["computed_at"].isoformat()})

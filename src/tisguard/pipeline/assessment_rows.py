@@ -193,13 +193,17 @@ def load_parquet(db: DbEngine, path: Path, batch_rows: int = 5000) -> dict:
 
 
 def refresh_aggregates(db: DbEngine) -> bool:
-    """PostgreSQL: refresh the dashboard's materialised counts (migration 0009) after a bulk write."""
-    if db.dialect.name != "postgresql":
-        return False
+    """After a bulk write: recompute the dashboard's summary (services/summary.py) and, on PostgreSQL, update
+    the planner's statistics of the table just written (autovacuum then sets its visibility map, which the
+    queue's index-only walk uses)."""
     from sqlalchemy import text
 
-    with db.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("REFRESH MATERIALIZED VIEW CONCURRENTLY mv_dashboard_counts"))
+    from tisguard.services.summary import refresh
+
+    if db.dialect.name == "postgresql":
+        with db.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("ANALYZE assessments"))
+    refresh(db)
     return True
 
 

@@ -20,6 +20,7 @@ from datetime import date, datetime, time
 from sqlalchemy import Engine, select
 
 from tisguard.services import figures as fig
+from tisguard.services import summary as summary_svc
 from tisguard.services.complaints import list_complaints
 from tisguard.services.errors import FieldError
 from tisguard.services.review import QueueFilter, queue
@@ -78,15 +79,15 @@ def queue_export(db: Engine, f: QueueFilter) -> Export:
     ]
 
     def rows() -> Iterator[list]:
-        page = 1
+        after = None  # keyset pages: each page costs the same however deep the export goes
         while True:
-            q = queue(db, replace(f, page=page, per_page=PAGE))
+            q = queue(db, replace(f, page=1, per_page=PAGE, after=after))
             for it in q["items"]:
                 prev = it["previous_decision"]
                 yield [*(it[c] for c in cols[:-1]), prev["decision"] if prev else None]
-            if page * PAGE >= q["total"] or not q["items"]:
+            if not q["has_more"]:
                 return
-            page += 1
+            after = q["next_after"]
 
     return Export("queue", cols, rows)
 
@@ -220,9 +221,12 @@ def dashboard_export(db: Engine, month: str | None = None) -> Export:
     cols = ["series", "key", "scanned", "flagged", "confirmed", "notices_sent", "removed", "refused"]
 
     def rows() -> Iterator[list]:
+        summ = summary_svc.for_dashboard(db) if p == fig.Period.all() else None  # as the dashboard reads it
         with db.connect() as conn:
-            trend = fig.trend(conn, p, limit=400)
-            per = fig.scanned_flagged_by(conn, p, listings.c.platform, limit=None)
+            trend = summ.trend(400) if summ else fig.trend(conn, p, limit=400)
+            per = (
+                summ.by("platform", None) if summ else fig.scanned_flagged_by(conn, p, listings.c.platform, limit=None)
+            )
             conf = fig.decided_by_platform(conn, p, "confirm")
             sent = fig.notices_sent_by_platform(conn, p)
             rem = fig.actions_by_platform(conn, p, "removed")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import Engine, and_, func, or_, select
+from sqlalchemy import Engine, and_, func, literal_column, or_, select
 
 from tisguard.detect.verdict import FLAGGED_VALUES
 from tisguard.services.errors import FieldError
@@ -33,6 +33,7 @@ class QueueFilter:
     since: str | None = None  # ISO date: captured on or after
     page: int = 1
     per_page: int = 25
+    after: str | None = None  # keyset cursor: the previous page's `next_after`
 
     def __post_init__(self) -> None:
         """A bad filter is the caller's error (422 naming the field), never a database error."""
@@ -40,6 +41,8 @@ class QueueFilter:
             v = getattr(self, name)
             if v is not None and (len(v) > 100 or "\x00" in v):
                 raise FieldError(name, "must be text of at most 100 characters")
+        if self.after is not None:
+            parse_cursor(self.after)
         if self.since:
             try:
                 date.fromisoformat(self.since)
@@ -69,68 +72,125 @@ def governing_decisions(conn, listing_pks) -> dict[int, str]:
     return {r.listing_pk: r.decision for r in rows}
 
 
+QUEUE_COUNT_CAP = 500
+"""The queue counts its listings up to this many; beyond it the total reads "more than 500" (`total_capped`).
+An exact count would visit every flagged listing on every page (seconds at a million listings)."""
+
+# The verdicts as SQL literals, not bound parameters: the query must imply the WHERE clause of the partial
+# indexes on the latest flagged assessments (migrations 0009, 0010), which the planners prove only from literals
+# (SQLite always; PostgreSQL once a statement is prepared with a generic plan).
+_FLAGGED_SQL = [literal_column("'" + v + "'") for v in FLAGGED]
+
+
+def _cursor(priority: float, listing_pk: int) -> str:
+    return f"{priority!r}~{listing_pk}"
+
+
+def parse_cursor(value: str) -> tuple[float, int]:
+    try:
+        p, k = value.split("~")
+        out = float(p), int(k)
+    except ValueError:
+        raise FieldError("after", "must be a cursor from the queue's `next_after`") from None
+    if out[0] != out[0] or abs(out[0]) == float("inf"):
+        raise FieldError("after", "must be a cursor from the queue's `next_after`")
+    return out
+
+
+def _settled(a):
+    """The listing of assessment `a` has a governing decision that keeps it off the queue: its latest
+    confirm/dismiss is a confirm, or a dismiss of the same content."""
+    d, d2, x = decisions.alias("d"), decisions.alias("d2"), assessments.alias("x")
+    later = (
+        select(literal_column("1"))
+        .select_from(d2)
+        .where(d2.c.listing_pk == d.c.listing_pk, d2.c.decision.in_(FINAL), d2.c.id > d.c.id)
+        .exists()
+    )
+    return (
+        select(literal_column("1"))
+        .select_from(d.outerjoin(x, x.c.id == d.c.assessment_pk))
+        .where(
+            d.c.listing_pk == a.c.listing_pk,
+            d.c.decision.in_(FINAL),
+            ~later,
+            or_(d.c.decision == "confirm", x.c.content_hash == a.c.content_hash),
+        )
+        .exists()
+    )
+
+
 def queue(db: Engine, f: QueueFilter, platform_scope: str | None = None) -> dict:
     """Flagged listings to decide, highest priority (risk × reach) first: those never decided, and those
-    dismissed whose content has changed since (shown with the earlier decision)."""
-    lf = latest_final_decisions()
-    gov = decisions.alias("governing")
-    decided_on = assessments.alias("decided_on")
-    to_decide = or_(
-        lf.c.decision_id.is_(None),
-        and_(
-            gov.c.decision == "dismiss",
-            or_(decided_on.c.content_hash.is_(None), decided_on.c.content_hash != assessments.c.content_hash),
-        ),
-    )
-    conds = [assessments.c.is_latest.is_(True), assessments.c.verdict.in_(FLAGGED), to_decide]
+    dismissed whose content has changed since (shown with the earlier decision).
+
+    The page walks the partial index of the latest flagged assessments in its order (priority descending,
+    then listing), so its cost is the page's depth, not the store's size: pages go on with the keyset cursor
+    `after` (the previous page's `next_after`); `page` alone skips rows (fine for the first hundred pages).
+    `total` is exact up to QUEUE_COUNT_CAP; `total_capped` says there are more. `has_more`: a next page exists."""
+    a = assessments
+    conds = [a.c.is_latest, a.c.verdict.in_(_FLAGGED_SQL), ~_settled(a)]
     if f.verdict:
-        conds.append(assessments.c.verdict == f.verdict)
+        conds.append(a.c.verdict == f.verdict)
     if f.platform or platform_scope:
         conds.append(listings.c.platform == (platform_scope or f.platform))
     if f.tis:
-        conds.append(assessments.c.tis_number == f.tis)
+        conds.append(a.c.tis_number == f.tis)
     if f.country:
         conds.append(sellers.c.country == f.country)
     if f.since:  # a Thai calendar day: from Bangkok midnight
         conds.append(listings.c.captured_at >= datetime.combine(date.fromisoformat(f.since), time(), tzinfo=BANGKOK))
-    base = (
-        select(
-            listings.c.id,
-            listings.c.platform,
-            listings.c.listing_id,
-            listings.c.title,
-            listings.c.price,
-            listings.c.sold_count,
-            listings.c.captured_at,
-            listings.c.url,
-            sellers.c.name.label("seller_name"),
-            sellers.c.country,
-            assessments.c.verdict,
-            assessments.c.tis_number,
-            assessments.c.risk,
-            assessments.c.priority,
-            assessments.c.reasons,
-            gov.c.decision.label("prev_decision"),
-            gov.c.by_user.label("prev_by"),
-            gov.c.at.label("prev_at"),
-            gov.c.reason.label("prev_reason"),
-        )
-        .select_from(
-            listings.join(assessments, assessments.c.listing_pk == listings.c.id)
-            .join(sellers, sellers.c.id == listings.c.seller_pk)
-            .outerjoin(lf, lf.c.listing_pk == listings.c.id)
-            .outerjoin(gov, gov.c.id == lf.c.decision_id)
-            .outerjoin(decided_on, decided_on.c.id == gov.c.assessment_pk)
-        )
+    joined = a.join(listings, listings.c.id == a.c.listing_pk).join(sellers, sellers.c.id == listings.c.seller_pk)
+    page_conds = list(conds)
+    if f.after:
+        p, k = parse_cursor(f.after)
+        page_conds += [a.c.priority <= p, or_(a.c.priority < p, a.c.listing_pk > k)]
+    cols = (
+        listings.c.id,
+        listings.c.platform,
+        listings.c.listing_id,
+        listings.c.title,
+        listings.c.price,
+        listings.c.sold_count,
+        listings.c.captured_at,
+        listings.c.url,
+        sellers.c.name.label("seller_name"),
+        sellers.c.country,
+        a.c.verdict,
+        a.c.tis_number,
+        a.c.risk,
+        a.c.priority,
+        a.c.reasons,
+    )
+    page_q = (
+        select(*cols)
+        .select_from(joined)
+        .where(and_(*page_conds))
+        .order_by(a.c.priority.desc(), a.c.listing_pk)
+        .limit(f.per_page + 1)
+    )
+    if not f.after:
+        page_q = page_q.offset((max(f.page, 1) - 1) * f.per_page)
+    # the count walks the same index, with only the joins its filters need
+    count_from = a
+    if f.platform or platform_scope or f.since or f.country:
+        count_from = a.join(listings, listings.c.id == a.c.listing_pk)
+    if f.country:
+        count_from = count_from.join(sellers, sellers.c.id == listings.c.seller_pk)
+    capped = (
+        select(a.c.listing_pk)
+        .select_from(count_from)
         .where(and_(*conds))
+        .order_by(a.c.priority.desc(), a.c.listing_pk)
+        .limit(QUEUE_COUNT_CAP + 1)
+        .subquery()
     )
     with db.connect() as conn:
-        total = conn.execute(select(func.count()).select_from(base.subquery())).scalar_one()
-        rows = conn.execute(
-            base.order_by(assessments.c.priority.desc(), listings.c.id)
-            .limit(f.per_page)
-            .offset((max(f.page, 1) - 1) * f.per_page)
-        ).all()
+        total = conn.execute(select(func.count()).select_from(capped)).scalar_one()
+        rows = conn.execute(page_q).all()
+        has_more = len(rows) > f.per_page
+        rows = rows[: f.per_page]
+        prev = previous_decisions(conn, [r.id for r in rows])
     items = [
         {
             "id": r.id,
@@ -149,13 +209,32 @@ def queue(db: Engine, f: QueueFilter, platform_scope: str | None = None) -> dict
             "priority": round(r.priority, 4),
             "reasons_th": [x["th"] for x in r.reasons],
             "reasons_en": [x["en"] for x in r.reasons],
-            "previous_decision": None
-            if r.prev_decision is None
-            else {"decision": r.prev_decision, "by": r.prev_by, "at": r.prev_at, "reason": r.prev_reason},
+            "previous_decision": prev.get(r.id),
         }
         for r in rows
     ]
-    return {"total": total, "page": f.page, "per_page": f.per_page, "items": items}
+    return {
+        "total": min(total, QUEUE_COUNT_CAP),
+        "total_capped": total > QUEUE_COUNT_CAP,
+        "page": f.page,
+        "per_page": f.per_page,
+        "has_more": has_more,
+        "next_after": _cursor(rows[-1].priority, rows[-1].id) if has_more else None,
+        "items": items,
+    }
+
+
+def previous_decisions(conn, listing_pks) -> dict[int, dict]:
+    """listing pk -> its governing (latest confirm/dismiss) decision as the queue shows it."""
+    if not listing_pks:
+        return {}
+    lf = latest_final_decisions()
+    rows = conn.execute(
+        select(lf.c.listing_pk, decisions.c.decision, decisions.c.by_user, decisions.c.at, decisions.c.reason)
+        .join(decisions, decisions.c.id == lf.c.decision_id)
+        .where(lf.c.listing_pk.in_(list(listing_pks)))
+    ).all()
+    return {r.listing_pk: {"decision": r.decision, "by": r.by_user, "at": r.at, "reason": r.reason} for r in rows}
 
 
 def listing_detail(db: Engine, pk: int) -> dict | None:

@@ -10,7 +10,19 @@ catalogue), so the next one knows what changed.
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, PrimaryKeyConstraint, String, Table, Text
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+)
 
 from tisguard.store.tables import metadata
 
@@ -32,4 +44,31 @@ reference_state = Table(
     Column("digest", String(64), nullable=False),
     Column("refs", Text),  # JSON list of [kind, ref] a licence touches (old brands are needed after a change)
     PrimaryKeyConstraint("kind", "key", name="pk_reference_state"),
+)
+
+# The dashboard's all-time figures, precomputed (migration 0010; services/summary.py refreshes them): one row
+# per (dim, key) with `scanned` and `flagged` latest assessments. dim: 'total' (key NULL), 'platform',
+# 'country' (seller), 'standard' (assessment's TIS number), 'day' (capture day as the trend groups it).
+# Its size depends on platforms, countries, standards and days, never on the number of listings.
+dashboard_summary = Table(
+    "dashboard_summary",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("dim", String(16), nullable=False),
+    Column("key", String(200)),
+    Column("scanned", BigInteger, nullable=False),
+    Column("flagged", BigInteger, nullable=False),
+)
+Index("ix_dashboard_summary_dim", dashboard_summary.c.dim, dashboard_summary.c.key)
+
+# When the summary was computed, and what it covered: the highest assessment and listing ids then (a newer
+# id means the summary is behind), and how long the refresh took. One row (id 1).
+dashboard_summary_state = Table(
+    "dashboard_summary_state",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("computed_at", DateTime(timezone=True), nullable=False),
+    Column("assessments_upto", BigInteger, nullable=False),
+    Column("listings_upto", BigInteger, nullable=False),
+    Column("seconds", Float, nullable=False),
 )

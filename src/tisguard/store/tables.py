@@ -149,7 +149,7 @@ assessments = Table(
     Column("is_latest", Boolean, nullable=False, default=True),
 )
 Index("ix_assessments_latest", assessments.c.listing_pk, assessments.c.is_latest)
-Index("ix_assessments_queue", assessments.c.is_latest, assessments.c.verdict, assessments.c.priority)
+# the queue's index is the partial ix_assessments_queue_walk (migration 0011; ix_assessments_queue dropped there)
 
 ingest_runs = Table(
     "ingest_runs",

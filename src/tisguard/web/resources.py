@@ -34,9 +34,12 @@ def queue_filter(
     since: Annotated[str | None, Query(pattern=r"^(\d{4}-\d{2}-\d{2})?$")] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=200)] = 25,
+    after: Annotated[str | None, Query(max_length=60, description="the previous page's `next_after`")] = None,
 ) -> QueueFilter:
     """The queue's filters; an empty form field means 'any'."""
-    return QueueFilter(platform or None, tis or None, verdict or None, country or None, since or None, page, per_page)
+    return QueueFilter(
+        platform or None, tis or None, verdict or None, country or None, since or None, page, per_page, after or None
+    )
 
 
 @pages.get("/queue")
