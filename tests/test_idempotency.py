@@ -56,3 +56,44 @@ def test_a_failed_request_gives_its_key_back(db):
     assert idem.reserve(db, "shopee", "k", "h").reserved
     idem.release(db, "shopee", "k")
     assert idem.reserve(db, "shopee", "k", "h").reserved
+
+
+def test_a_key_is_remembered_for_its_lifetime_then_forgotten_and_purged(db, monkeypatch):
+    from datetime import UTC, datetime, timedelta
+
+    from helpers import cli_json
+    from tisguard.services import idempotency as idem
+
+    monkeypatch.setenv("TISGUARD_IDEMPOTENCY_HOURS", "24")
+    day0 = datetime.now(UTC) - timedelta(days=3)
+    assert idem.reserve(db, "shopee", "old", "h1", now=day0).reserved
+    idem.complete(db, "shopee", "old", {"results": []})
+    assert idem.reserve(db, "shopee", "old", "h2", now=day0 + timedelta(hours=23)).conflict == "other_body"
+    # a day later the key is a new request, whatever its body
+    assert idem.reserve(db, "shopee", "old", "h2", now=day0 + timedelta(hours=25)).reserved
+    idem.complete(db, "shopee", "old", {"results": [1]})
+    assert idem.reserve(db, "shopee", "recent", "h").reserved
+    assert cli_json("db", "purge") == {"idempotency_keys": 1, "sessions": 0}  # the day-2 key, not today's
+    assert idem.reserve(db, "shopee", "recent", "h").conflict == "in_progress"
+
+
+def test_purge_keeps_live_and_recently_ended_sessions(db):
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import select
+
+    from tisguard.services.sessions import SessionStore, purge
+    from tisguard.services.users import add_user
+    from tisguard.store.tables import users
+
+    add_user(db, "officer", "officer-pass-123", "officer")
+    with db.connect() as conn:
+        uid = conn.execute(select(users.c.id)).scalar_one()
+    sessions = SessionStore(db, "k" * 32)
+    now = datetime.now(UTC)
+    live = sessions.start(uid, now=now)
+    sessions.end(sessions.start(uid, now=now - timedelta(days=10)))  # ended today: kept
+    sessions.start(uid, now=now - timedelta(days=200))  # never ended, long expired: purged
+    assert purge(db, now=now) == 1
+    assert sessions.read(live, now=now) is not None
+    assert purge(db, now=now) == 0

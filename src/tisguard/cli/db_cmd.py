@@ -32,3 +32,17 @@ def refresh_summary(data: DataOpt = None, json_out: JsonOpt = False) -> None:
     typer.echo(f"dashboard summary: {r['rows']} rows in {r['seconds']} s", err=json_out)
     if json_out:
         emit_json({**r, "computed_at": r["computed_at"].isoformat()})
+
+
+@app.command("purge")
+def purge(data: DataOpt = None, json_out: JsonOpt = False) -> None:
+    """Delete what is kept only for a while: idempotency keys past TISGUARD_IDEMPOTENCY_HOURS (default 24) and
+    officer sessions that ended more than 90 days ago (run it daily from a scheduler)."""
+    from tisguard.services import idempotency, sessions
+    from tisguard.store.db import open_store
+
+    db = open_store(settings_for(data), write=True)
+    out = {"idempotency_keys": idempotency.purge(db), "sessions": sessions.purge(db)}
+    typer.echo(f"purged {out['idempotency_keys']} idempotency key(s), {out['sessions']} session(s)", err=json_out)
+    if json_out:
+        emit_json(out)

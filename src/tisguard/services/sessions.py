@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine, delete, or_, select, update
 
 from tisguard.store.tables import user_sessions, users
 
@@ -117,3 +117,21 @@ def end_user_sessions(conn: Connection, user_id: int, reason: str) -> int:
         .where(user_sessions.c.user_id == user_id, user_sessions.c.revoked_at.is_(None))
         .values(revoked_at=datetime.now(UTC), end_reason=reason)
     ).rowcount
+
+
+KEEP_ENDED = timedelta(days=90)  # ended sessions stay this long: who was signed in when, for an inquiry
+
+
+def purge(db: Engine, now: datetime | None = None, policy: SessionPolicy | None = None) -> int:
+    """Delete sessions that ended more than KEEP_ENDED ago (revoked, or past their absolute lifetime)."""
+    now = now or datetime.now(UTC)
+    policy = policy or SessionPolicy.from_env()
+    with db.begin() as conn:
+        return conn.execute(
+            delete(user_sessions).where(
+                or_(
+                    user_sessions.c.revoked_at < now - KEEP_ENDED,
+                    user_sessions.c.created_at < now - policy.absolute - KEEP_ENDED,
+                )
+            )
+        ).rowcount
