@@ -8,8 +8,8 @@ request, and `tisguard db purge` deletes it (the table would otherwise grow with
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 import os
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import orjson
