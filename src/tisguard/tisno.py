@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
 _TO_ARABIC = str.maketrans(THAI_DIGITS, "0123456789")
@@ -96,6 +97,13 @@ def _compact(text: str) -> str:
 def licence_parts(text: str) -> dict | None:
     """Split a licence number into type, running number, sub-number and canonical TIS number, or None.
     'ท1588-22/685(1)' and 'ท1588-22/685 เล่ม 1' both give tis '685 เล่ม 1'; '/60335(2-7)' gives '60335 เล่ม 2(7)'."""
+    t = _licence_parts(text)
+    return None if t is None else {"type": t[0], "running": t[1], "sub": t[2], "tis": t[3]}
+
+
+@lru_cache(maxsize=16384)
+def _licence_parts(text: str) -> tuple[str | None, str, str, str] | None:
+    # cached: a registry look-up splits the same number three or four times (key, parts, base key)
     m = _LIC_SHAPE.match(_compact(text))
     if not m:
         return None
@@ -105,7 +113,7 @@ def licence_parts(text: str) -> dict | None:
     elif m.group(7):
         sub = m.group(8) or m.group(9)
         part = str(int(m.group(7))) + (f"({int(sub)})" if sub else "")
-    return {"type": m.group(1), "running": m.group(2), "sub": m.group(3), "tis": tis_label(m.group(4), part)}
+    return m.group(1), m.group(2), m.group(3), tis_label(m.group(4), part)
 
 
 def licence_key(text: str) -> str:

@@ -13,6 +13,8 @@ Keys (one function feeds training and scoring, so the two can never drift apart)
   conjunctions with the standards named (`XC:cue:tis`), with each other (`CC:a:b`) and across a "for"
   marker (`XF:cue:tis`, `HF:head cue:target cue`), so a linear model can learn that a ceramic bowl is not
   655 while a ceramic tile is 2508, and that a battery for a phone is not the phone;
+- `GLUE` when the title's first product term is written onto an unknown preceding Thai word ('ถุงผ้าใส่ถังแก๊ส'):
+  Thai names the head noun first, so that word is usually what is sold (see glued_keys);
 - hits in the category, the description head and the attributes under their own prefixes; the brand;
   a price bucket (an accessory costs a fraction of the product it goes with).
 Everything is dictionary lookups and one Aho-Corasick pass per field: no tokenizer on the hot path.
@@ -27,7 +29,7 @@ from collections.abc import Mapping
 from tisguard.detect.lexicon import LexHit, Lexicon
 from tisguard.detect.text import normalize
 
-FEATURES_VERSION = 8  # bump when the keys below change: a model only fits the scheme it was trained with
+FEATURES_VERSION = 9  # bump when the keys below change: a model only fits the scheme it was trained with
 NGRAM_RANGE = (2, 3)
 DESC_HEAD_CHARS = 400
 ATTR_CHARS = 400
@@ -175,6 +177,26 @@ def title_keys(title_hits: list[LexHit]) -> list[str]:
     return keys
 
 
+def _is_thai(ch: str) -> bool:
+    return "\u0e01" <= ch <= "\u0e4e"
+
+
+def glued_keys(text: str, title_hits: list[LexHit]) -> list[str]:
+    """`GLUE` when the title's first product term is written onto a preceding Thai word that no lexicon entry
+    explains ('ถุงผ้าใส่ถังแก๊ส', 'ที่งัดยางมอเตอร์ไซค์', 'ผ้าเช็ดทีวี'): Thai puts the head noun first and writes
+    compounds without spaces, so an unknown word glued to the front of a product name is usually what is sold.
+    The model learns how much that counts (a promo word glued on, 'พร้อมส่งพัดลม', counts for little)."""
+    first = None
+    for h in title_hits:
+        if h.kind == "term" and h.start > 1 and (first is None or h.start < first.start):
+            first = h
+    if first is None or not _is_thai(text[first.start - 1]):
+        return []
+    if any(h is not first and h.start < first.start <= h.end for h in title_hits if h.start >= 0):
+        return []  # the preceding word is itself a known term, cue or part word
+    return ["\x00GLUE"]
+
+
 def field_keys(prefix: str, kinds) -> list[str]:
     """Hits in another field (category K, description D, attributes A), as (kind, standard or cue class)
     pairs: terms, cue classes, parts."""
@@ -216,7 +238,7 @@ def feature_keys(
     hits = lexicon.scan_with_spacing_variants(text)
     t_end = len(title) + 1  # offsets below this are in the title (after the leading space)
     title_hits = _outermost([h for h in hits if h.start < t_end])
-    structured = title_keys(title_hits)
+    structured = title_keys(title_hits) + glued_keys(text, title_hits)
     if category_norm:
         structured += field_keys("K", {(h.kind, h.tis) for h in hits if h.start >= t_end})
     desc = description_head(description)

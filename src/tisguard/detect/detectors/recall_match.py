@@ -8,7 +8,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from tisguard.detect.context import ListingContext
 from tisguard.detect.detectors.base import Detector, Group, Signal
 from tisguard.detect.evidence import Evidence
-from tisguard.detect.text import normalize
 
 SOURCE_TH = {"eu_safety_gate": "EU Safety Gate", "us_cpsc": "US CPSC"}
 DESCRIPTION_HEAD = 1500
@@ -29,7 +28,9 @@ class RecallMatchDetector(Detector):
         if inv is None or not len(inv.recalls):
             return []
         l = ctx.listing
-        text = ctx.norm("title").text + "\n" + normalize((l.description or "")[:DESCRIPTION_HEAD], False).text
+        # the description as the mark detectors already normalised it (cached on the context): normalising it a
+        # second time here was the costliest avoidable step of a scan with descriptions
+        text = ctx.norm("title").text + "\n" + ctx.norm("description").text[:DESCRIPTION_HEAD]
         product = ctx.product
         tis = product.tis if product is not None and product.regulated and self.params.by_type else None
         out = []
