@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from tisguard.detect.text import normalize
 from tisguard.images.ocr import clean_ocr_text
-from tisguard.tisno import licence_key, licence_parts, tis_label
+from tisguard.tisno import canonical_part, licence_key, licence_parts, tis_label
 
 # After normalisation (lower case, Arabic digits). The type letter as printed, or as OCR misreads it.
 _TYPE = r"(นค|ท|น|ส|vn|nn|un|ua|n|m|u|w|h)?"
@@ -36,10 +36,17 @@ _GUESS = {"vn": "ท", "nn": "ท", "n": "ท", "m": "ท", "h": "ท", "u": "�
 _KEYWORD = re.compile(r"ใบอนุญาต|อนุญาต|licen[cs]e|lic\.|เลขที่")
 # a part ('เล่ม 2(7)') may stand before the year without the dash (OCR drops it there) and 'เล่ม' may come
 # out as three Latin letters ('wan'); the catalogue must then hold that part's edition, so noise cannot pass
+# 'เล่ม' also comes out as 'แล่ม', 'เแล่ม', 'เถ่ม' (one Thai consonant misread, a stray vowel before it).
+# The year may come out with one extra digit ('25568' for 2558: a digit's loop read as a digit of its own);
+# one digit dropped must then give the catalogue's edition, and only one such edition may exist.
+_PART_WORD = r"(?:[เแ]{0,2}[ก-ฮ][่้]?ม|part|[a-z]{3})"
 _STANDARD = re.compile(
-    r"(?<![\d/])(\d{1,5})(?:\s*+(?:เล่?ม|part|[a-z]{3})\s*+(\d{1,3}(?:\s*+\(\s*+\d{1,3}\s*+\))?)\s*+[-–]?|\s*+[-–])"
-    r"\s*+(25\d\d)(?!\d)"
+    r"(?<![\d/])(\d{1,5})(?:\s*+" + _PART_WORD + r"\s*+(\d{1,3}(?:\s*+\(\s*+\d{1,3}\s*+\))?)\s*+[-–]?|\s*+[-–.])"
+    r"\s*+(25\d\d\d?)(?!\d)"
 )
+# 'มอก. 1228 2561': the dash lost. Only right after the 'มอก' prefix (or OCR's Latin reading of it: 'non.',
+# 'mon.', 'won.', 'von.', 'mao.'), where a number and a year can only be the standard and its edition.
+_STANDARD_NO_DASH = re.compile(r"(?:มอก[ก-ฮ]?|ม\.?อ\.?ก|\b[nmwvh][o0a][nkgo0])\s*+\.?\s*+(\d{1,5})\s++(25\d\d)(?!\d)")
 _THAI_DIGIT = re.compile("[๐-๙]")
 _LICENSEE = re.compile(r"บริษัท|จำกัด|ห้างหุ้นส่วน|co\.?,?\s*+ltd|limited")
 # digits OCR reads as letters inside a number (only applied inside licence- or standard-shaped runs)
@@ -98,19 +105,63 @@ def _near(line: Line, marks: list[dict], reach: float = 9.0) -> bool:
     return False
 
 
-def _standards(lines: list[Line], catalogue) -> list[dict]:
-    """Standard numbers with their year, kept only when that edition is in the catalogue."""
+def _years(text: str) -> list[int]:
+    """The year as read, or for a five-digit reading ('25568') each year one dropped digit gives."""
+    if len(text) == 4:
+        return [int(text)]
+    return sorted({int(text[:i] + text[i + 1 :]) for i in range(2, 5)})
+
+
+def _one_digit_years(catalogue, tis: str, year_text: str) -> list[int]:
+    """The catalogue's editions of `tis` whose year differs from the year read in one digit ('2586' read
+    for 2536): taken by the caller only when there is exactly one."""
+    near = {year_text[:i] + d + year_text[i + 1 :] for i in range(2, 4) for d in "0123456789"} - {year_text}
+    return sorted(int(y) for y in near if catalogue.edition(tis, int(y)) is not None)
+
+
+def _standards(lines: list[Line], catalogue, unconfirmed: list | None = None) -> list[dict]:
+    """Standard numbers with their year, kept only when that edition is in the catalogue. Readings that
+    are standard-shaped but not in the catalogue go to `unconfirmed` as (number, part, years, line)."""
     out, seen = [], set()
     for line in lines:
-        for m in _STANDARD.finditer(line.text):
-            part = re.sub(r"\s+", "", m.group(2)) if m.group(2) else None
-            tis = tis_label(m.group(1), part)
-            year = int(m.group(3))
-            if (tis, year) in seen or catalogue.edition(tis, year) is None:
+        found = [(m.group(1), m.group(2), m.group(3)) for m in _STANDARD.finditer(line.text)]
+        found += [(m.group(1), None, m.group(2)) for m in _STANDARD_NO_DASH.finditer(line.text)]
+        for number, part_text, year_text in found:
+            part = re.sub(r"\s+", "", part_text) if part_text else None
+            tis = tis_label(number, part)
+            years = [y for y in _years(year_text) if catalogue.edition(tis, y) is not None]
+            if not years and len(year_text) == 4:
+                years = _one_digit_years(catalogue, tis, year_text)
+            if len(years) != 1:
+                if unconfirmed is not None and not years:
+                    unconfirmed.append((number, part, _years(year_text), line))
                 continue
-            seen.add((tis, year))
-            out.append({"tis": tis, "year_be": year, "line": line})
+            if (tis, years[0]) in seen:
+                continue
+            seen.add((tis, years[0]))
+            out.append({"tis": tis, "year_be": years[0], "line": line})
     return out
+
+
+def _standards_from_licences(reading: Reading, unconfirmed: list, catalogue) -> None:
+    """A standard number misread by one digit ('62363' for 62368) is taken when a licence read and
+    confirmed on the same label is for that standard and the edition year read is in the catalogue for
+    it: the label's two readings agree, and the catalogue holds exactly that edition."""
+    from rapidfuzz.distance import Levenshtein
+
+    have = {(s["tis"], s["year_be"]) for s in reading.standards}
+    lic_standards = {l["tis"] for l in reading.licences if l.get("how") in ("registry", "near_mark", "keyword")}
+    for number, part, years, line in unconfirmed:
+        for tis in lic_standards:
+            base, _, lic_part = tis.partition(" เล่ม ")
+            if Levenshtein.distance(number, base) > 1 or (
+                part and canonical_part(part) != canonical_part(lic_part or None)
+            ):
+                continue
+            for y in years:
+                if (tis, y) not in have and catalogue.edition(tis, y) is not None:
+                    have.add((tis, y))
+                    reading.standards.append({"tis": tis, "year_be": y, "line": line, "how": "licence_on_label"})
 
 
 def _licence_text(type_: str | None, m: re.Match) -> str:
@@ -152,6 +203,42 @@ def _with_label_standard(registry, m: re.Match, label_standards: set[str]):
     return next(iter(hits.values())) if len(hits) == 1 else None
 
 
+_BY_RUNNING: dict[int, tuple[object, dict[tuple[str, str], list]]] = {}
+
+
+def _suffix_cut_short(registry, type_: str, m: re.Match):
+    """'น8554-76/249.' for น8554-76/2493เล่ม2: the standard after the slash cut short or with one digit
+    misread, at the end of a line or against the label's edge. Taken only when the type letter was read as
+    printed, the line has the keyword or lies by the mark, and the registry holds exactly one licence with
+    that type, running and sub-number whose standard starts with the digits read (or is one digit off)."""
+    if not len(registry):
+        return None
+    from rapidfuzz.distance import Levenshtein
+
+    cached = _BY_RUNNING.get(id(registry))
+    if cached is None or cached[0] is not registry:
+        index: dict[tuple[str, str], list] = {}
+        for lic in registry.licences:
+            p = licence_parts(lic.licence_no)
+            if p is not None:
+                index.setdefault((str(int(p["running"])), str(int(p["sub"]))), []).append((p["type"], lic))
+        if len(_BY_RUNNING) > 4:
+            _BY_RUNNING.clear()
+        _BY_RUNNING[id(registry)] = cached = (registry, index)
+    read_std = m.group(4)
+    hits = [
+        lic
+        for t, lic in cached[1].get((str(int(m.group(2))), str(int(m.group(3)))), [])
+        if t == type_
+        and len(read_std) >= 2
+        and (
+            lic.tis_number.split(" ")[0].startswith(read_std)
+            or Levenshtein.distance(lic.tis_number.split(" ")[0], read_std) <= 1
+        )
+    ]
+    return hits[0] if len(hits) == 1 else None
+
+
 _BY_STANDARD: dict[int, tuple[object, dict[str, dict[str, str]]]] = {}
 
 
@@ -181,6 +268,21 @@ def _near_miss(registry, parts: dict) -> str | None:
     return best[2] if best is not None else None
 
 
+def _one_digit_confirmed(registry, near: str, number: str, label_standards: set[str], line: Line, marks) -> bool:
+    """Whether a reading one digit away from registry licence `near` may stand for it: the same number of
+    digits with one of them different (a misread digit, not a digit more or less), the registry licence's
+    standard is the standard printed on the same label (read and found in the catalogue on its own), and
+    the line is by the mark. A different licence would also need its standard misread the same way."""
+    lic = registry.by_number(near)
+    if lic is None or lic.tis_number not in label_standards or not _near(line, marks):
+        return False
+    a, b = licence_parts(near), licence_parts(number)
+    if a is None or b is None:
+        return False
+    x, y = f"{a['running']}-{a['sub']}", f"{b['running']}-{b['sub']}"
+    return len(x) == len(y) and sum(c != d for c, d in zip(x, y)) == 1
+
+
 def _licences(lines: list[Line], marks: list[dict], standards: list[dict], ref, reading: Reading) -> None:
     keyword_anywhere = any(_KEYWORD.search(l.text) for l in lines)
     label_standards = {s["tis"] for s in standards}
@@ -205,12 +307,17 @@ def _licences(lines: list[Line], marks: list[dict], standards: list[dict], ref, 
             known = _in_registry(ref.registry, number, m, guessed != thai_type)
             if known is None:  # the suffix misread? the standard printed on the label, with the registry, decides
                 known = _with_label_standard(ref.registry, m, label_standards)
+            if known is None and thai_type and (keyword or _near(line, marks)):
+                known = _suffix_cut_short(ref.registry, thai_type, m)
             if known is None and not ref.catalogue.has(parts["tis"]) and not ref.catalogue.has(str(int(m.group(4)))):
                 reading.dropped.append({**item, "why": "standard after the slash is not in the catalogue"})
                 continue
             near = None if known is not None else _near_miss(ref.registry, parts)
             if known is not None:
                 item.update(licence_no=known.licence_no, tis=known.tis_number, how="registry")
+            elif near is not None and _one_digit_confirmed(ref.registry, near, number, label_standards, line, marks):
+                lic = ref.registry.by_number(near)
+                item.update(licence_no=lic.licence_no, tis=lic.tis_number, how="registry_one_digit", read_as=number)
             elif near is not None:
                 reading.dropped.append({**item, "why": f"one digit away from registry licence {near}: a misread"})
                 continue
@@ -231,6 +338,43 @@ def _licences(lines: list[Line], marks: list[dict], standards: list[dict], ref, 
                 reading.dropped.append({**item, "why": why})
                 continue
             reading.licences.append(item)
+    _keep_best_reading(reading)
+
+
+_HOW_RANK = {"registry": 0, "keyword": 1, "near_mark": 2, "keyword_on_label": 3, "registry_one_digit": 4}
+
+
+def _keep_best_reading(reading: Reading) -> None:
+    """One item per licence: several readings of a label (page, region, line passes) may each give it,
+    one exactly and one through a misread digit; the surest way it was read is kept."""
+    best: dict[str, dict] = {}
+    for item in reading.licences:
+        have = best.get(item["licence_no"])
+        if have is None or _HOW_RANK.get(item["how"], 9) < _HOW_RANK.get(have["how"], 9):
+            best[item["licence_no"]] = item
+    reading.licences = [i for i in reading.licences if best[i["licence_no"]] is i]
+
+
+def _licences_slash_lost(lines: list[Line], standards: list[dict], ref, reading: Reading) -> None:
+    """'5435-952223' for ท5435-95/2223: the slash dropped (or read as '7', '1', 'l', '|') right before a
+    standard that is printed on the same label. Only the registry may confirm such a reading: the running
+    and sub-numbers it has for that standard must be exactly the digits read."""
+    if reading.licences or not len(ref.registry):
+        return
+    for s in standards:
+        base = s["tis"].split(" ")[0]
+        tail = re.compile(r"(?<![\d/])(\d{1,7})\s*+[-–.,]\s*+(\d{1,6})\s*+[/|il]?\s*+" + base + r"(?!\d)")
+        for line in lines:
+            for m in tail.finditer(line.text):
+                blob = m.group(2)
+                subs = [blob] + ([blob[:-1]] if len(blob) > 1 and blob[-1] in "17" else [])
+                for sub in subs:
+                    known = ref.registry.by_number(f"{int(m.group(1))}-{int(sub)}/{s['tis']}")
+                    if known is None or known.tis_number != s["tis"]:
+                        continue
+                    item = {"licence_no": known.licence_no, "tis": known.tis_number, "line": line}
+                    reading.licences.append({**item, "printed_type": None, "how": "registry"})
+                    return
 
 
 def _licensee(lines: list[Line], reading: Reading, ref) -> None:
@@ -257,7 +401,10 @@ def read(ocr_lines: list[dict], marks: list[dict], ref) -> Reading:
     """Everything checkable one photo's OCR lines say, against `ref` (catalogue, registry)."""
     lines = lines_of(ocr_lines)
     reading = Reading()
-    reading.standards = _standards(lines, ref.catalogue)
+    unconfirmed: list = []
+    reading.standards = _standards(lines, ref.catalogue, unconfirmed)
     _licences(lines, marks, reading.standards, ref, reading)
+    _licences_slash_lost(lines, reading.standards, ref, reading)
+    _standards_from_licences(reading, unconfirmed, ref.catalogue)
     _licensee(lines, reading, ref)
     return reading

@@ -12,6 +12,9 @@ import numpy as np
 MAX_RADIUS_SHARE = 0.3  # of the photo's shorter side: a mark is never most of a label photo
 MIN_RADIUS_PX = 9
 MIN_RING = 0.6  # share of the circle that must be drawn
+# ... or this much, when the inscribed square is near perfect: a small, blurred or inverted mark (an ink
+# disk with a paper square) loses much of its outline edge to JPEG, but not the square inside it
+MIN_RING_WITH_SQUARE, STRONG_SQUARE = 0.4, 0.8
 MIN_SCORE = 0.6
 
 
@@ -24,12 +27,14 @@ class MarkFinding:
 
 
 def _ring_support(edges: np.ndarray, cx: float, cy: float, r: float) -> float:
-    """Share of 96 points on the circle with an edge pixel within 2 px."""
+    """Share of 96 points on the circle with an edge pixel within 2 px, or within 5 % of the radius for a
+    big mark: photographed at an angle the circle is an ellipse, a few pixels off a fitted circle."""
     h, w = edges.shape
     hits = 0
+    tol = max(2, int(round(0.05 * r)))
     t = np.linspace(0, 2 * np.pi, 96, endpoint=False)
     for x, y in zip(np.round(cx + r * np.cos(t)).astype(int), np.round(cy + r * np.sin(t)).astype(int)):
-        x0, x1, y0, y1 = max(x - 2, 0), min(x + 3, w), max(y - 2, 0), min(y + 3, h)
+        x0, x1, y0, y1 = max(x - tol, 0), min(x + tol + 1, w), max(y - tol, 0), min(y + tol + 1, h)
         if x0 < x1 and y0 < y1 and edges[y0:y1, x0:x1].any():
             hits += 1
     return hits / len(t)
@@ -121,9 +126,11 @@ def find_tis_marks(img, max_side: int = 900, exclude: list | None = None) -> lis
         if _edge_density(edges, cx, cy, r, 0.0, 0.35) > 0.12:
             continue
         ring = _ring_support(edges, cx, cy, r)
-        if ring < MIN_RING:
+        if ring < MIN_RING_WITH_SQUARE:
             continue
         square = _inscribed_square(edges, cx, cy, r)
+        if ring < MIN_RING and square < STRONG_SQUARE:
+            continue
         score = round(0.4 * ring + 0.6 * square, 3)
         if square < 0.55 or score < MIN_SCORE:
             continue

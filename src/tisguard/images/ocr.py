@@ -42,26 +42,34 @@ class OcrPass:
 _local = threading.local()
 
 
-def _api(psm: int):
+# the characters of a standard or licence number line: 'มอก.', the licence types ท น นค ส, 'เล่ม', digits
+NUMBER_CHARS = "0123456789-/(). ทนคสมอกเล่"
+
+
+def _api(psm: int, whitelist: str | None = None):
     import tesserocr
 
     apis = getattr(_local, "apis", None)
     if apis is None:
         apis = _local.apis = {}
-    key = (psm, _SETUP["tessdata"])
+    key = (psm, _SETUP["tessdata"], whitelist)
     if key not in apis:
-        apis[key] = tesserocr.PyTessBaseAPI(path=_SETUP["tessdata"], lang="tha+eng", psm=psm)
+        api = tesserocr.PyTessBaseAPI(path=_SETUP["tessdata"], lang="tha+eng", psm=psm)
+        if whitelist:
+            api.SetVariable("tessedit_char_whitelist", whitelist)
+        apis[key] = api
     return apis[key]
 
 
-def read_page(page: np.ndarray, psm: int, timeout_s: float) -> OcrPass:
-    """OCR one prepared page (uint8 grey, black text on white) in one segmentation mode, within `timeout_s`."""
+def read_page(page: np.ndarray, psm: int, timeout_s: float, whitelist: str | None = None) -> OcrPass:
+    """OCR one prepared page (uint8 grey, black text on white) in one segmentation mode, within `timeout_s`;
+    `whitelist`: the only characters Tesseract may answer with (e.g. `NUMBER_CHARS`)."""
     import tesserocr
     from PIL import Image
 
     if timeout_s <= 0.02:
         return OcrPass([], 0.0, True)
-    api = _api(psm)
+    api = _api(psm, whitelist)
     api.SetImage(Image.fromarray(page))
     ok = api.Recognize(timeout=max(1, int(timeout_s * 1000)))
     if not ok:

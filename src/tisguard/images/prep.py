@@ -13,6 +13,7 @@ import numpy as np
 
 MAX_SIDE = 1600  # photos are analysed at most this large (boxes are mapped back to the original)
 OCR_TEXT_HEIGHT = 34  # Tesseract reads best with capital letters some 30–40 px high
+MAX_UPSCALE = 4.5  # small print on a photo taken from afar (letters of 7–10 px) is scaled up this much at most
 
 
 def downscale(img, max_side: int = MAX_SIDE):
@@ -30,6 +31,13 @@ def grey(img) -> np.ndarray:
     import cv2
 
     return cv2.cvtColor(np.asarray(img), cv2.COLOR_RGB2GRAY)
+
+
+def unsharp(g: np.ndarray, sigma: float, amount: float) -> np.ndarray:
+    """An unsharp mask: g + amount·(g − blur(g)), clipped to uint8."""
+    import cv2
+
+    return cv2.addWeighted(g, 1 + amount, cv2.GaussianBlur(g, (0, 0), sigma), -amount, 0)
 
 
 def text_ink(g: np.ndarray) -> np.ndarray:
@@ -50,6 +58,25 @@ def text_ink(g: np.ndarray) -> np.ndarray:
         return np.full_like(g, 255)
     _, ink = cv2.threshold(strength, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     return 255 - ink
+
+
+def text_soft(g: np.ndarray) -> np.ndarray:
+    """Like `text_ink`, but grey: ink strength scaled so Otsu's threshold falls at mid-grey, dark text on
+    white whatever the label's colours, with the letters' anti-aliased edges kept (a second look for
+    Tesseract where binarisation thickened or broke small digits)."""
+    import cv2
+
+    h, w = g.shape
+    g = cv2.medianBlur(g, 3)
+    k = max(15, (min(h, w) // 12) | 1)
+    small = cv2.resize(g, (max(1, w // 4), max(1, h // 4)), interpolation=cv2.INTER_AREA)
+    bg = cv2.resize(cv2.medianBlur(small, max(5, (k // 4) | 1)), (w, h), interpolation=cv2.INTER_LINEAR)
+    strength = cv2.absdiff(g, bg)
+    if strength.max() < 12:
+        return np.full_like(g, 255)
+    t, _ = cv2.threshold(strength, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    s = np.clip(strength.astype(np.float32) * (128.0 / max(1.0, float(t))), 0, 255)
+    return (255 - s).astype(np.uint8)
 
 
 def remove_rules(ink: np.ndarray, letter_px: float) -> np.ndarray:
