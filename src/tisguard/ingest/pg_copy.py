@@ -115,20 +115,21 @@ def _write_round(cur, rnd: dict, seller_pk: dict, now: datetime, run_id, counts:
             counts["updated"] += 1
     cols = ", ".join(LISTING_COLS)
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in LISTING_COLS if c not in ("platform", "listing_id"))
+    # one statement: the upsert, and the snapshots joined to its RETURNING rows in memory (no second index
+    # look-up of every listing by key)
     cur.execute(
-        f"INSERT INTO listings ({cols}, first_seen) SELECT {cols}, last_seen FROM tg_stage_listings"
+        f"WITH up AS (INSERT INTO listings ({cols}, first_seen) SELECT {cols}, last_seen FROM tg_stage_listings"
         f" ORDER BY platform, listing_id ON CONFLICT (platform, listing_id) DO UPDATE SET {updates}"
-        " RETURNING id, platform, listing_id"
+        " RETURNING id, platform, listing_id),"
+        " snap AS (INSERT INTO listing_snapshots (listing_pk, content_hash, captured_at, title, price, description)"
+        " SELECT up.id, s.content_hash, s.captured_at, s.title, s.price, s.description FROM up"
+        " JOIN tg_stage_listings s ON s.platform = up.platform AND s.listing_id = up.listing_id"
+        " ORDER BY up.id ON CONFLICT (listing_pk, content_hash) DO NOTHING)"
+        " SELECT id, platform, listing_id FROM up"
     )
     pks = {(p, lid): pk for pk, p, lid in cur.fetchall()}
     if existing:
         cur.execute("DELETE FROM listing_images WHERE listing_pk = ANY(%s)", ([v[0] for v in existing.values()],))
-    cur.execute(
-        "INSERT INTO listing_snapshots (listing_pk, content_hash, captured_at, title, price, description)"
-        " SELECT l.id, s.content_hash, s.captured_at, s.title, s.price, s.description FROM tg_stage_listings s"
-        " JOIN listings l ON l.platform = s.platform AND l.listing_id = s.listing_id"
-        " ORDER BY l.id ON CONFLICT (listing_pk, content_hash) DO NOTHING"
-    )
     if images:
         _copy(cur, "tg_stage_images", ("platform", "listing_id", "position", "url", "path"), images)
         cur.execute("ANALYZE tg_stage_images")

@@ -18,15 +18,20 @@ from tisguard.ingest.pipeline import COUNTS
 TOTALS = ("read", *COUNTS, "rejected")
 
 
-def _partition_ingest(db_url: str, source: str, rejects_dir: str, batch_size: int):
+def _partition_ingest(db_url: str, source: str, rejects_dir: str, batch_size: int, splits: bool = False):
     def run(index, numbered):
         import io
 
         from tisguard.ingest.pipeline import ingest_records
         from tisguard.ingest.readers import iter_jsonl
+        from tisguard.pipeline.spark_input import read_split
         from tisguard.store.db import get_engine
 
         def records():
+            if splits:  # byte ranges of the file, read here (pipeline.spark_input)
+                for split in numbered:
+                    yield from read_split(split)
+                return
             for line, i in numbered:
                 for _, raw in iter_jsonl(io.BytesIO(line.encode("utf-8") + b"\n")):
                     yield i + 1, raw
@@ -45,10 +50,11 @@ def spark_ingest(
     rejects_dir: Path,
     master: str = "local[2]",
     partitions: int | None = None,
-    batch_size: int = 2000,
+    batch_size: int = 5000,
 ) -> dict:
     """Ingest `input_path` (JSON Lines, or Parquet) into the store at `db_url` on Spark; returns the summed counts."""
     from tisguard.pipeline.spark import spark_session
+    from tisguard.pipeline.spark_input import is_local_jsonl, jsonl_splits
     from tisguard.store.db import get_engine, migrate
 
     migrate(get_engine(db_url))  # a write command: the schema is brought up to date first
@@ -57,12 +63,18 @@ def spark_ingest(
         sc = spark.sparkContext
         sc.setLogLevel("ERROR")
         parallel = partitions or sc.defaultParallelism
-        if input_path.suffix == ".parquet" or (input_path.is_dir() and any(input_path.glob("*.parquet"))):
-            lines = spark.read.parquet(str(input_path)).toJSON().repartition(parallel)
+        source = str(input_path.resolve())
+        if is_local_jsonl(input_path):
+            splits = jsonl_splits(input_path, parallel)
+            numbered = sc.parallelize(splits, len(splits))
+            ingest = _partition_ingest(db_url, source, str(rejects_dir), batch_size, splits=True)
         else:
-            lines = sc.textFile(str(input_path), minPartitions=parallel)
-        numbered = lines.zipWithIndex().filter(lambda p: p[0].strip())
-        ingest = _partition_ingest(db_url, str(input_path.resolve()), str(rejects_dir), batch_size)
+            if input_path.suffix == ".parquet" or (input_path.is_dir() and any(input_path.glob("*.parquet"))):
+                lines = spark.read.parquet(str(input_path)).toJSON().repartition(parallel)
+            else:
+                lines = sc.textFile(str(input_path), minPartitions=parallel)
+            numbered = lines.zipWithIndex().filter(lambda p: p[0].strip())
+            ingest = _partition_ingest(db_url, source, str(rejects_dir), batch_size)
         per_partition = numbered.mapPartitionsWithIndex(ingest).collect()
     finally:
         spark.stop()

@@ -26,11 +26,23 @@ BATCH = 512
 COUNTS = ("assessed", "written", "unchanged", "not_in_store", "rejected")
 
 
-def _partition_writer(shared, db_url: str | None, selected, parquet_dir: str | None):
+def _records(lines, splits: bool):
+    """(record number, raw record) of a partition: byte ranges read here, or lines shipped by Spark."""
+    from tisguard.ingest.readers import iter_jsonl
+    from tisguard.pipeline.spark_input import read_split
+
+    if splits:
+        for split in lines:
+            yield from read_split(split)
+        return
+    for line in lines:
+        yield from iter_jsonl(io.BytesIO(line.encode("utf-8") + b"\n"))
+
+
+def _partition_writer(shared, db_url: str | None, selected, parquet_dir: str | None, splits: bool = False):
     def run(index, lines):
         import gc
 
-        from tisguard.ingest.readers import iter_jsonl
         from tisguard.pipeline.assessment_rows import assessment_row, listing_pks, save_rows, write_parquet
         from tisguard.pipeline.build import make_engine
         from tisguard.spec.listing import listing_from_record
@@ -68,13 +80,12 @@ def _partition_writer(shared, db_url: str | None, selected, parquet_dir: str | N
                 out_rows.extend(rows)
 
         batch = []
-        for line in lines:
-            for rec_no, raw in iter_jsonl(io.BytesIO(line.encode("utf-8") + b"\n")):
-                listing, errors = listing_from_record(rec_no, raw)
-                if errors:
-                    counts["rejected"] += 1
-                else:
-                    batch.append(listing)
+        for rec_no, raw in _records(lines, splits):
+            listing, errors = listing_from_record(rec_no, raw)
+            if errors:
+                counts["rejected"] += 1
+            else:
+                batch.append(listing)
             if len(batch) >= BATCH:
                 flush(batch)
                 batch = []
@@ -109,6 +120,7 @@ def spark_scan_to_store(
         raise ValueError("give a store (db_url) or a Parquet folder (parquet_out) to write the assessments to")
     from tisguard.pipeline.build import make_engine
     from tisguard.pipeline.spark import spark_session
+    from tisguard.pipeline.spark_input import is_local_jsonl, jsonl_splits
     from tisguard.store.db import get_engine
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
@@ -141,8 +153,14 @@ def spark_scan_to_store(
             snapshot = (replace(snapshot[0], investigation=None), *snapshot[1:])
         shared = sc.broadcast(snapshot)
         selected = sc.broadcast(frozenset(plan.pks)) if plan is not None and not plan.everything else None
-        writer = _partition_writer(shared, db_url, selected, str(parquet_out) if parquet_out else None)
-        per_partition = lines.mapPartitionsWithIndex(writer).collect()
+        pq = str(parquet_out) if parquet_out else None
+        if is_local_jsonl(input_path):  # byte ranges: no line goes through the JVM (pipeline.spark_input)
+            splits = jsonl_splits(input_path, parallel)
+            source = sc.parallelize(splits, len(splits))
+            writer = _partition_writer(shared, db_url, selected, pq, splits=True)
+        else:
+            source, writer = lines, _partition_writer(shared, db_url, selected, pq)
+        per_partition = source.mapPartitionsWithIndex(writer).collect()
         totals = {k: sum(c[k] for c in per_partition) for k in COUNTS}
     finally:
         spark.stop()

@@ -9,7 +9,7 @@ by the same queries as the live figures (services/figures.py) and refreshed:
 - on first use, when the store has none yet.
 The dashboard shows when the figures were computed and whether assessments were written since.
 
-A store of at most LIVE_MAX_LISTINGS listings is counted live instead (milliseconds at that size): small
+A store of at most LIVE_MAX_LISTINGS listings is counted live instead (tens of milliseconds at that size): small
 installations and the test suites always see exact figures.
 """
 
@@ -25,7 +25,7 @@ from tisguard.services import figures as fig
 from tisguard.store.scale_tables import dashboard_summary, dashboard_summary_state
 from tisguard.store.tables import assessments, listings, sellers
 
-LIVE_MAX_LISTINGS = 20_000
+LIVE_MAX_LISTINGS = 5_000
 DIMS = ("total", "platform", "country", "standard", "day")
 
 
