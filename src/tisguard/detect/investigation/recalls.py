@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from tisguard.detect.text import normalize
 
@@ -120,7 +121,9 @@ class RecallMatch:
     similarity: float
 
 
+@lru_cache(maxsize=8192)
 def brand_key(brand: str) -> str:
+    # cached: every listing's brand field is looked up, and brands repeat across a scan
     return " ".join(normalize(brand).text.split())
 
 
