@@ -183,7 +183,7 @@ def _ink_line(text: str, font_name: str, size: int = 34) -> np.ndarray:
 
 
 def test_thai_digits_are_read_by_shape_where_tesseract_confuses_them():
-    from tisguard.images.thaidigits import correct_line, digits_by_shape
+    from tisguard.images.thaidigits import DIGITS, blobs_by_shape, correct_line, digits_by_shape
 
     for font in ("Kinnari", "Waree", "Loma"):
         ink = _ink_line("มอก. ๒๕๐๘-๒๕๕๕", font)
@@ -195,6 +195,9 @@ def test_thai_digits_are_read_by_shape_where_tesseract_confuses_them():
         assert correct_line("มอก.๒๐-๒๕๕๕๓๕", ink) == "มอก.๒๐-๒๕๕๙", font
     ink = _ink_line("ท๗๓๖๒-๘๒/๒๕๐๘", "Loma")
     assert correct_line("ท๓๓๐๒-๕๒/๒๕๐๕", ink) == "ท๗๓๖๒-๘๒/๒๕๐๘"
+    # letters are never taken for digits, and a blob is only ever a digit, '-', '/' or unknown
+    assert set(blobs_by_shape(_ink_line("ใบอนุญาตเลขที่ นค", "Kinnari"))) <= {"?", "-", "/"}
+    assert set(blobs_by_shape(ink)) <= set(DIGITS + "-/?")
     assert correct_line("no Thai digits 2555", ink) is None
 
 

@@ -175,6 +175,8 @@ class ImageEvidenceDetector(Detector):
                 continue
             seen.add(key)
             v = {"licence_no": lic["licence_no"], "licence_key": key, "tis": lic["tis"], "read_as": lic["how"]}
+            if lic.get("read_as"):  # taken for a registry licence one digit away: what the photo was read as
+                v["read_text"] = lic["read_as"]
             if licensee:
                 v["licensee_read"] = licensee["name"]
                 v["licensee_match"] = licensee["registry_match"]

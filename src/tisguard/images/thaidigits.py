@@ -20,9 +20,15 @@ from pathlib import Path
 import numpy as np
 
 DIGITS = "๐๑๒๓๔๕๖๗๘๙"
+# letters printed on the same lines ('มอก.', the licence types, 'เล่ม', 'ใบอนุญาตเลขที่'): templates too,
+# so a letter that looks like a digit (ม like ๒, อ like ๖) is matched to itself and not taken for one
+LETTERS = "มอกทนคสเลใบนุญาตขี"
+_SLANTED = ("Oblique", "Italic", "Light")  # label print is upright: these only add look-alikes
+LETTER_MARGIN = 0.03  # a blob is a digit unless some letter is closer than its digit by this much
 FONT_DIRS = ("/usr/share/fonts/truetype/tlwg", "/usr/share/fonts/truetype/noto")
 SIDE = 24  # blobs and templates are compared as SIDE×SIDE squares
 MAX_DISTANCE = 0.22  # mean absolute difference under which a blob is taken for that digit
+SOFTEN = 1.0  # px of blur on both sides of the comparison: a pixel's shift is not a different digit
 _THAI_DIGIT = re.compile("[๐-๙]")
 
 
@@ -41,43 +47,93 @@ def _square(mask: np.ndarray) -> tuple[np.ndarray, float] | None:
     return cv2.resize(pad, (SIDE, SIDE), interpolation=cv2.INTER_AREA).astype(np.float32) / 255, w / h
 
 
+def _rendered(font, digit: str, height: int | None) -> np.ndarray | None:
+    """A digit as the font draws it: large and clean (`height` None), or as a photo of small print comes
+    out of the reader: drawn `height` px high, softened, scaled up to the height Tesseract is given and
+    binarised (rounder, thicker strokes, closed loops), so blobs are compared with what they look like."""
+    import cv2
+    from PIL import Image, ImageDraw, ImageFilter
+
+    im = Image.new("L", (100, 110), 255)
+    ImageDraw.Draw(im).text((15, 10), digit, font=font, fill=0)
+    if height is not None:
+        sc = height / 60
+        im = im.resize((max(1, int(100 * sc)), max(1, int(110 * sc))), Image.LANCZOS)
+        im = im.filter(ImageFilter.GaussianBlur(0.6))
+        g = cv2.resize(np.asarray(im), None, fx=34 / height, fy=34 / height, interpolation=cv2.INTER_CUBIC)
+        _, bw = cv2.threshold(g, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    else:
+        bw = np.asarray(im)
+    n, lab, stats, _ = cv2.connectedComponentsWithStats((bw < 128).astype(np.uint8))
+    if n < 2:
+        return None
+    return lab == 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+
+
 @functools.lru_cache(maxsize=1)
 def templates() -> tuple[str, np.ndarray, np.ndarray]:
-    """(digit per template, templates n×SIDE×SIDE, log aspect ratios), from every installed Thai font that
-    draws the Thai digits; empty when there is none."""
-    from PIL import Image, ImageDraw, ImageFont
+    """(digit per template, templates n×SIDE×SIDE (softened), log aspect ratios), from every installed Thai
+    font: each digit large and clean, and as small print (14 and 20 px) comes out of the reader. Empty
+    when no Thai font is installed."""
+    import cv2
+    from PIL import ImageFont
 
     labels, shapes, aspects = [], [], []
     paths = sorted(p for d in FONT_DIRS if Path(d).is_dir() for p in Path(d).glob("*.ttf"))
     for p in paths:
-        if "Thai" not in p.name and "tlwg" not in str(p.parent):
+        if ("Thai" not in p.name and "tlwg" not in str(p.parent)) or any(w in p.name for w in _SLANTED):
             continue
         try:
-            font = ImageFont.truetype(str(p), 48)
+            font = ImageFont.truetype(str(p), 60)
         except OSError:
             continue
-        for digit in DIGITS:
-            im = Image.new("L", (90, 100), 0)
-            ImageDraw.Draw(im).text((12, 12), digit, font=font, fill=255)
-            sq = _square(np.asarray(im) > 128)
-            if sq is not None:
-                labels.append(digit)
-                shapes.append(sq[0])
-                aspects.append(np.log(sq[1]))
+        for digit in DIGITS + LETTERS:
+            for height in (None, 14, 20):
+                mask = _rendered(font, digit, height)
+                sq = _square(mask) if mask is not None else None
+                if sq is not None:
+                    labels.append(digit)
+                    shapes.append(cv2.GaussianBlur(sq[0], (0, 0), SOFTEN))
+                    aspects.append(np.log(sq[1]))
     if not shapes:
         return "", np.zeros((0, SIDE, SIDE), np.float32), np.zeros(0, np.float32)
     return "".join(labels), np.stack(shapes), np.array(aspects, np.float32)
 
 
+@functools.lru_cache(maxsize=1)
+def _coarse() -> tuple[np.ndarray, np.ndarray]:
+    """The templates at half size, and which of them are digits."""
+    import cv2
+
+    labels, shapes, _ = templates()
+    small = [cv2.resize(t, (SIDE // 2, SIDE // 2), interpolation=cv2.INTER_AREA) for t in shapes]
+    return (np.stack(small) if small else np.zeros((0, SIDE // 2, SIDE // 2), np.float32)), np.array(
+        [c in DIGITS for c in labels], bool
+    )
+
+
 def classify(mask: np.ndarray) -> tuple[str | None, float]:
-    """The Thai digit a blob looks like, and how far it is from it (0 = identical)."""
+    """The Thai digit a blob looks like, and how far it is from it (0 = identical); None when a letter is
+    clearly closer."""
+    import cv2
+
     labels, shapes, aspects = templates()
     sq = _square(mask)
     if sq is None or not labels:
         return None, 1.0
-    d = np.abs(shapes - sq[0]).mean(axis=(1, 2)) + 0.3 * np.abs(aspects - np.log(sq[1]))
-    i = int(np.argmin(d))
-    return labels[i], float(d[i])
+    v = cv2.GaussianBlur(sq[0], (0, 0), SOFTEN)
+    small, is_digits = _coarse()
+    # a coarse look (12×12) picks the 128 nearest templates; the full comparison runs on those only
+    shape_term = np.abs(small - cv2.resize(v, (SIDE // 2, SIDE // 2), interpolation=cv2.INTER_AREA)).mean(axis=(1, 2))
+    near = np.argpartition(shape_term + 0.3 * np.abs(aspects - np.log(sq[1])), min(127, len(labels) - 1))[:128]
+    d = np.abs(shapes[near] - v).mean(axis=(1, 2)) + 0.3 * np.abs(aspects[near] - np.log(sq[1]))
+    labels = [labels[j] for j in near]
+    is_digit = is_digits[near]
+    if not is_digit.any():
+        return None, 1.0
+    i = int(np.argmin(np.where(is_digit, d, np.inf)))
+    letter = float(d[~is_digit].min()) if (~is_digit).any() else np.inf
+    return (labels[i] if d[i] < letter + LETTER_MARGIN else None), float(d[i])
 
 
 def blobs_by_shape(ink_line: np.ndarray) -> str:
