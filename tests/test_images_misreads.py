@@ -77,7 +77,10 @@ def test_licence_whose_slash_was_lost_is_confirmed_by_the_registry_and_the_label
     running, rest = lic["licence_no"].lstrip("ทนคส").split("-", 1)
     sub, std = rest.split("/", 1)
     std_line = f"มอก. {lic['tis_number']}-{lic['tis_year']}"
-    for glued in (f"lic. No ¥{running}-{sub}{std}", f"{running}-{sub}7{std}"):
+    glued_forms = [f"lic. No ¥{running}-{sub}{std}", f"{running}-{sub}7{std}", f"{running}-{sub} บ {std}"]
+    if len(sub) > 1:  # the last digit and the slash read together as one sign
+        glued_forms.append(f"{running}-{sub[:-1]}@{std}")
+    for glued in glued_forms:
         r = read(_lines(std_line, glued), MARK, reference)
         assert [l["licence_no"] for l in r.licences] == [lic["licence_no"]], (glued, r.dropped)
     # digits the registry does not hold for that standard are not a licence

@@ -279,7 +279,7 @@ def _mark_regions(out: PageReading, ink: np.ndarray, marks, to_page: np.ndarray,
         pr = r * scale
         for x0, y0, x1, y1 in (
             (px + 0.9 * pr, py - 1.6 * pr, px + 12 * pr, py + 2.2 * pr),  # beside, to the right
-            (px - 2.5 * pr, py + 0.9 * pr, px + 10 * pr, py + 4.5 * pr),  # under
+            (px - 7 * pr, py + 0.9 * pr, px + 10 * pr, py + 4.5 * pr),  # under (centred text under a mark above it)
             (px - 12 * pr, py - 1.6 * pr, px - 0.9 * pr, py + 2.2 * pr),  # beside, to the left (mark on the right)
         ):
             x0, y0, x1, y1 = int(max(0, x0)), int(max(0, y0)), int(min(w, x1)), int(min(h, y1))

@@ -356,22 +356,36 @@ def _keep_best_reading(reading: Reading) -> None:
 
 
 def _licences_slash_lost(lines: list[Line], standards: list[dict], ref, reading: Reading) -> None:
-    """'5435-952223' for ท5435-95/2223: the slash dropped (or read as '7', '1', 'l', '|') right before a
-    standard that is printed on the same label. Only the registry may confirm such a reading: the running
-    and sub-numbers it has for that standard must be exactly the digits read."""
+    """'5435-952223' for ท5435-95/2223, '6581-5@366' for นค6581-56/366: the slash dropped, read as '7',
+    '1', 'l', '|', or with the digit before it turned into one or two other signs ('@', 'บ', 'ใ'), right
+    before a standard that is printed on the same label. Only the registry may confirm such a reading: it
+    must hold exactly one licence for that standard with the running number read and one of the
+    sub-numbers the reading allows (as read; without a trailing 1 or 7 that was the slash; or, where signs
+    stand for the slash, with one digit more)."""
     if reading.licences or not len(ref.registry):
         return
     for s in standards:
         base = s["tis"].split(" ")[0]
-        tail = re.compile(r"(?<![\d/])(\d{1,7})\s*+[-–.,]\s*+(\d{1,6})\s*+[/|il]?\s*+" + base + r"(?!\d)")
+        tail = re.compile(
+            r"(?<![\d/])(\d{1,7})\s*+[-–.,]\s*+(\d{1,6})\s*+([^\d\s]{1,2}\s*+)?" + base + r"(?!\d)"
+        )
         for line in lines:
             for m in tail.finditer(line.text):
-                blob = m.group(2)
-                subs = [blob] + ([blob[:-1]] if len(blob) > 1 and blob[-1] in "17" else [])
-                for sub in subs:
-                    known = ref.registry.by_number(f"{int(m.group(1))}-{int(sub)}/{s['tis']}")
-                    if known is None or known.tis_number != s["tis"]:
-                        continue
+                blob, junk = m.group(2), (m.group(3) or "").strip()
+                subs = {blob}
+                if not junk and len(blob) > 1 and blob[-1] in "17":
+                    subs.add(blob[:-1])
+                if junk and junk not in ("/", "|", "l", "i"):
+                    subs |= {blob + d for d in "0123456789"}
+                hits = {
+                    lic.licence_no: lic
+                    for sub in subs
+                    if len(sub) <= 5
+                    for lic in [ref.registry.by_number(f"{int(m.group(1))}-{int(sub)}/{s['tis']}")]
+                    if lic is not None and lic.tis_number == s["tis"]
+                }
+                if len(hits) == 1:
+                    known = next(iter(hits.values()))
                     item = {"licence_no": known.licence_no, "tis": known.tis_number, "line": line}
                     reading.licences.append({**item, "printed_type": None, "how": "registry"})
                     return
