@@ -366,9 +366,7 @@ def _licences_slash_lost(lines: list[Line], standards: list[dict], ref, reading:
         return
     for s in standards:
         base = s["tis"].split(" ")[0]
-        tail = re.compile(
-            r"(?<![\d/])(\d{1,7})\s*+[-–.,]\s*+(\d{1,6})\s*+([^\d\s]{1,2}\s*+)?" + base + r"(?!\d)"
-        )
+        tail = re.compile(r"(?<![\d/])(\d{1,7})\s*+[-–.,]\s*+(\d{1,6})\s*+([^\d\s]{1,2}\s*+)?" + base + r"(?!\d)")
         for line in lines:
             for m in tail.finditer(line.text):
                 blob, junk = m.group(2), (m.group(3) or "").strip()
