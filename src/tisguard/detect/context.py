@@ -69,5 +69,9 @@ class ListingContext:
             )
         return n
 
+    def norm_if_done(self, fieldname: str) -> NormText | None:
+        """The normalised field if a detector has already asked for it, else None (normalises nothing)."""
+        return self._norm.get(fieldname)
+
     def found(self, signal: str) -> list[Evidence]:
         return [e for e in self.evidence if e.signal == signal]

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from tisguard.detect.context import ListingContext
 from tisguard.detect.detectors.base import Detector, Group, Signal
 from tisguard.detect.evidence import Evidence
+from tisguard.detect.text import normalize
 
 SOURCE_TH = {"eu_safety_gate": "EU Safety Gate", "us_cpsc": "US CPSC"}
 DESCRIPTION_HEAD = 1500
@@ -28,9 +29,16 @@ class RecallMatchDetector(Detector):
         if inv is None or not len(inv.recalls):
             return []
         l = ctx.listing
-        # the description as the mark detectors already normalised it (cached on the context): normalising it a
-        # second time here was the costliest avoidable step of a scan with descriptions
-        text = ctx.norm("title").text + "\n" + ctx.norm("description").text[:DESCRIPTION_HEAD]
+        # the description as the mark detectors already normalised it when they did (cached on the context):
+        # normalising it a second time here was the costliest avoidable step of a scan with descriptions;
+        # otherwise only its head is normalised
+        done = ctx.norm_if_done("description")
+        head = (
+            done.text[:DESCRIPTION_HEAD]
+            if done is not None
+            else normalize((l.description or "")[:DESCRIPTION_HEAD], False).text
+        )
+        text = ctx.norm("title").text + "\n" + head
         product = ctx.product
         tis = product.tis if product is not None and product.regulated and self.params.by_type else None
         out = []
