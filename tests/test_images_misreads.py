@@ -192,16 +192,18 @@ def test_thai_digits_are_read_by_shape_where_tesseract_confuses_them():
         ink = _ink_line("มอก. ๒๕๐๘-๒๕๕๕", font)
         assert digits_by_shape(ink) == "๒๕๐๘๒๕๕๕", font
         # as many digits as Tesseract read: its wrong ones are replaced in order
-        assert correct_line("มอก. ๒๕๐๕-๒๕๕๕", ink) == "มอก. ๒๕๐๘-๒๕๕๕", font
+        assert "มอก. ๒๕๐๘-๒๕๕๕" in correct_line("มอก. ๒๕๐๕-๒๕๕๕", ink), font
         # Tesseract split ๙ into three digits: the line is rebuilt from its blobs after 'มอก.'
         ink = _ink_line("มอก.๒๐-๒๕๕๙", font)
-        assert correct_line("มอก.๒๐-๒๕๕๕๓๕", ink) == "มอก.๒๐-๒๕๕๙", font
+        assert correct_line("มอก.๒๐-๒๕๕๕๓๕", ink) == ["มอก.๒๐-๒๕๕๙"], font
     ink = _ink_line("ท๗๓๖๒-๘๒/๒๕๐๘", "Loma")
-    assert correct_line("ท๓๓๐๒-๕๒/๒๕๐๕", ink) == "ท๗๓๖๒-๘๒/๒๕๐๘"
+    assert "ท๗๓๖๒-๘๒/๒๕๐๘" in correct_line("ท๓๓๐๒-๕๒/๒๕๐๕", ink)
+    # Tesseract lost the slash and read a Latin digit: the line rebuilt from its blobs keeps the slash
+    assert "ท๗๓๖๒-๘๒/๒๕๐๘" in correct_line("ท๓๓๐๒-๕6๒๒๕๐๕", ink)
     # letters are never taken for digits, and a blob is only ever a digit, '-', '/' or unknown
     assert set(blobs_by_shape(_ink_line("ใบอนุญาตเลขที่ นค", "Kinnari"))) <= {"?", "-", "/"}
     assert set(blobs_by_shape(ink)) <= set(DIGITS + "-/?")
-    assert correct_line("no Thai digits 2555", ink) is None
+    assert correct_line("no Thai digits 2555", ink) == []
 
 
 def test_label_printed_in_thai_digits_reads_its_standard_and_licence(reference):

@@ -196,8 +196,7 @@ def _thai_digit_lines(out: PageReading, ink: np.ndarray, found, to_page: np.ndar
         x0, y0, x1, y1 = max(0, x0 - pad), max(0, y0 - pad), min(w, x1 + pad), min(h, y1 + pad)
         if x1 - x0 < 8 or y1 - y0 < 6:
             continue
-        text = correct_line(l.text, ink[y0:y1, x0:x1])
-        if text is not None:
+        for text in correct_line(l.text, ink[y0:y1, x0:x1]):
             extra.append((OcrLine(text, l.box, l.confidence), m))
     if extra:
         out.passes.append("thai_digits")

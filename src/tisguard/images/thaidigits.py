@@ -172,23 +172,27 @@ def digits_by_shape(ink_line: np.ndarray) -> str:
     return "".join(c for c in blobs_by_shape(ink_line) if c in DIGITS)
 
 
-def correct_line(text: str, ink_line: np.ndarray) -> str | None:
-    """Tesseract's line with its Thai digits replaced by the ones read by shape, when both find as many;
-    else, when everything from the first digit on is digits, '-' and '/', the line rebuilt from its blobs
-    after the words Tesseract read before the first digit (Tesseract splits ๙ into ๕๓๕ or drops a digit).
-    None when the line has no Thai digits, nothing changes, or neither applies."""
+def correct_line(text: str, ink_line: np.ndarray) -> list[str]:
+    """Readings of Tesseract's line with its Thai digits read by shape: its digits replaced in order by
+    the ones read by shape, when both find as many; and the line rebuilt from its blobs (digits, '-', '/')
+    after the words Tesseract read before the first digit, cut at the first blob that is no digit (a
+    letter, or a digit too damaged to tell): Tesseract splits ๙ into ๕๓๕, drops digits, or reads the slash
+    as a letter. Both are kept: `labelread` takes whichever the catalogue or the registry confirms. Empty
+    when the line has no Thai digits or nothing changes."""
     found = _THAI_DIGIT.findall(text)
     if not found:
-        return None
+        return []
     blobs = blobs_by_shape(ink_line)
     shaped = "".join(c for c in blobs if c in DIGITS)
-    if len(shaped) == len(found):
-        if shaped == "".join(found):
-            return None
+    out = []
+    if len(shaped) == len(found) and shaped != "".join(found):
         it = iter(shaped)
-        return _THAI_DIGIT.sub(lambda _m: next(it), text)
+        out.append(_THAI_DIGIT.sub(lambda _m: next(it), text))
     first = next((i for i, c in enumerate(blobs) if c in DIGITS), None)
-    tail = blobs[first:].rstrip("?-/") if first is not None else ""
-    if len(shaped) < 3 or "?" in tail:
-        return None
-    return text[: _THAI_DIGIT.search(text).start()] + tail
+    if first is not None:
+        tail = blobs[first:].split("?", 1)[0].rstrip("-")
+        if sum(c in DIGITS for c in tail) >= 3:
+            rebuilt = text[: _THAI_DIGIT.search(text).start()] + tail
+            if rebuilt not in out and rebuilt.replace(" ", "") != text.replace(" ", ""):
+                out.append(rebuilt)
+    return out
