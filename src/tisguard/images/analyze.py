@@ -24,7 +24,7 @@ from pathlib import Path
 from tisguard.images.fetch import DEADLINE_S, ImageRejected, LoadedImage, load_local, load_url
 from tisguard.picklable import PicklesWithoutLock
 
-ANALYSIS_VERSION = "2.0"
+ANALYSIS_VERSION = "2.1"  # 2.1: Thai digits by shape, number lines read again, mark regions left and wider
 IMAGE_DEADLINE_S = 6.0  # Tesseract time for one photo, all passes together
 LISTING_BUDGET_S = 15.0  # fetching and reading all of one listing's photos
 SKIPPED_BUDGET = "budget"
