@@ -294,3 +294,29 @@ def test_the_surest_reading_of_a_licence_is_kept_once(reference):
     std_line = f"มอก. {lic['tis_number']}-{lic['tis_year']}"
     r = read(_lines(std_line, no, off), MARK, reference)
     assert [(l["licence_no"], l["how"]) for l in r.licences] == [(no, "registry")]
+
+
+def test_small_print_in_perspective_is_rectified_and_scaled_in_one_resampling():
+    """Undoing a label's perspective and then scaling its small print up resamples twice and blurs the
+    letters; `rectify(scale=…)` does both at once and keeps the strokes sharper."""
+    import cv2
+
+    from tisguard.images import prep
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/tlwg/Loma.ttf", 11)
+    img = Image.new("L", (300, 120), 250)
+    ImageDraw.Draw(img).text((12, 40), "มอก. 2432-2555  ท7425-52/2432", font=font, fill=20)
+    a = np.asarray(img)
+    src = np.float32([[0, 0], [300, 0], [300, 120], [0, 120]])
+    corners = np.float32([[40, 30], [330, 50], [320, 170], [30, 150]])
+    photo = cv2.warpPerspective(a, cv2.getPerspectiveTransform(src, corners), (380, 220), borderValue=120)
+    quad = prep.Quad(corners, 0.5)
+    once, _ = prep.rectify(photo, quad, scale=3.0)
+    twice = prep.rectify(photo, quad)[0]
+    twice = cv2.resize(twice, (once.shape[1], once.shape[0]), interpolation=cv2.INTER_CUBIC)
+
+    def sharpness(g: np.ndarray) -> float:
+        return float(cv2.Laplacian(g.astype(np.float32), cv2.CV_32F).var())
+
+    assert once.shape == twice.shape
+    assert sharpness(once) > 1.1 * sharpness(twice)

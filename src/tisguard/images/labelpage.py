@@ -120,6 +120,7 @@ def read_label(img, marks, qr_boxes, deadline: float) -> PageReading:
         _fill(g, (cx - r, cy - r, cx + r, cy + r), (cx, cy, r))
     to_page = np.eye(3)
     quad = _choose_quad(g, marks)
+    masked = g
     if quad is not None:  # the label alone: perspective undone, the product around it left out
         g, hm = prep.rectify(g, quad, fill=int(np.median(g)))
         to_page = hm @ to_page
@@ -129,8 +130,12 @@ def read_label(img, marks, qr_boxes, deadline: float) -> PageReading:
     f = float(np.clip(prep.OCR_TEXT_HEIGHT / th, 0.6, prep.MAX_UPSCALE)) if th else 1.0
     f = min(f, 2200 / max(g.shape))
     if abs(f - 1.0) > 0.1:  # scale the grey picture, not the ink: upscaled ink is blocky
-        g = cv2.resize(g, (int(g.shape[1] * f), int(g.shape[0] * f)), interpolation=cv2.INTER_CUBIC)
-        to_page = np.diag([f, f, 1.0]) @ to_page
+        if quad is not None:  # undo the perspective and scale in one resampling: small print stays sharper
+            g, hm = prep.rectify(masked, quad, fill=int(np.median(masked)), scale=f)
+            to_page = hm
+        else:
+            g = cv2.resize(g, (int(g.shape[1] * f), int(g.shape[0] * f)), interpolation=cv2.INTER_CUBIC)
+            to_page = np.diag([f, f, 1.0]) @ to_page
         ink = prep.text_ink(g)
     angle = prep.text_angle(ink)
     if prep.runs_vertical(ink if not angle else prep.rotate(ink, angle)[0]):

@@ -191,16 +191,18 @@ def label_quads(g: np.ndarray, min_share: float = 0.08, max_share: float = 0.97)
     return sorted(out, key=lambda q: -q.area_share)
 
 
-def rectify(a: np.ndarray, quad: Quad, fill: int = 255) -> tuple[np.ndarray, np.ndarray]:
-    """The quad's content as an upright rectangle (perspective undone); returns it and the 3×3 matrix."""
+def rectify(a: np.ndarray, quad: Quad, fill: int = 255, scale: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """The quad's content as an upright rectangle (perspective undone), `scale` times its size in the photo
+    (one resampling: cubic when it is scaled up); returns it and the 3×3 matrix."""
     import cv2
 
     tl, tr, br, bl = quad.corners
-    w = int(max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl)))
-    h = int(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr)))
+    w = int(max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl)) * scale)
+    h = int(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr)) * scale)
     dst = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
     m = cv2.getPerspectiveTransform(quad.corners, dst)
-    return cv2.warpPerspective(a, m, (max(1, w), max(1, h)), flags=cv2.INTER_LINEAR, borderValue=fill), m
+    flags = cv2.INTER_CUBIC if scale > 1.05 else cv2.INTER_LINEAR
+    return cv2.warpPerspective(a, m, (max(1, w), max(1, h)), flags=flags, borderValue=fill), m
 
 
 def is_skewed_quad(quad: Quad, tol_deg: float = 2.0) -> bool:
