@@ -130,7 +130,7 @@ def _standards(lines: list[Line], catalogue, unconfirmed: list | None = None) ->
             part = re.sub(r"\s+", "", part_text) if part_text else None
             tis = tis_label(number, part)
             years = [y for y in _years(year_text) if catalogue.edition(tis, y) is not None]
-            if not years and len(year_text) == 4:
+            if not years and len(year_text) == 4 and not part:  # a part read too: two misreads, no guess
                 years = _one_digit_years(catalogue, tis, year_text)
             if len(years) != 1:
                 if unconfirmed is not None and not years:
