@@ -83,6 +83,11 @@ def _fill(db, n=120, seed=5):
                             )
                         )
 
+    if db.dialect.name == "postgresql":  # the ids above were given: move the sequences past them
+        with db.begin() as conn:
+            for t in ("sellers", "listings", "assessments"):
+                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{t}', 'id'), (SELECT max(id) FROM {t}))"))
+
 
 def _expected(db, **flt):
     """The queue by a plain reading of its rules, in Python."""
@@ -122,13 +127,26 @@ def _expected(db, **flt):
     return [(pk, prev) for _p, pk, prev in sorted(out)]
 
 
+def _refresh_all(db):
+    from tisguard.store.queue_state import refresh_settled
+    from tisguard.store.tables import listings
+
+    with db.begin() as conn:
+        refresh_settled(conn, conn.execute(select(listings.c.id)).scalars().all())
+
+
+@pytest.mark.parametrize("flags", ["set", "stale"])
 @pytest.mark.parametrize(
     "flt", [{}, {"platform": "shopee"}, {"country": "CN"}, {"tis": "2432"}, {"verdict": "unverified"}]
 )
-def test_queue_is_the_rules_in_priority_order_with_keyset_pages(db, flt):
+def test_queue_is_the_rules_in_priority_order_with_keyset_pages(db, flt, flags):
+    """With the `settled` flags set (as every writer sets them) or left stale (decisions written around the
+    service): the same queue, the flags only prune the index."""
     from tisguard.services.review import QueueFilter, queue
 
     _fill(db)
+    if flags == "set":
+        _refresh_all(db)
     want = _expected(db, **flt)
     assert len(want) > 10
     got, after, pages = [], None, 0
@@ -179,7 +197,7 @@ def test_queue_walks_the_partial_index(db):
         review.queue(db, review.QueueFilter())
     finally:
         event.remove(db, "before_cursor_execute", cap)
-    count_sql, page_sql = seen[0], seen[1]
+    count_sql, page_sql = [x for x in seen if not x[0].startswith("SET ")][:2]
     with db.connect() as conn:
         for st, params in (count_sql, page_sql):
             if db.dialect.name == "sqlite":
@@ -247,3 +265,77 @@ def test_refresh_summary_command(backend_env):
     r = CliRunner().invoke(app, ["db", "refresh-summary", "--json"])
     assert r.exit_code == 0, r.output
     assert '"rows": 1' in r.stdout  # an empty store: the total row only
+
+
+def test_settled_flags_follow_the_decisions_and_every_writer(db):
+    """`settled` is the rule (governing decision: a confirmation, or a dismissal of this content) after the
+    refresh, after a rescan writes new assessments (both bulk paths and the embedded one) and after a decision."""
+    from tisguard.store.tables import assessments, decisions
+
+    _fill(db)
+    _refresh_all(db)
+
+    def rule_and_flags():
+        with db.connect() as conn:
+            latest = {
+                r.listing_pk: r for r in conn.execute(select(assessments).where(assessments.c.is_latest.is_(True)))
+            }
+            by_id = {r.id: r for r in conn.execute(select(assessments))}
+            gov = {}
+            for d in conn.execute(select(decisions).order_by(decisions.c.id)):
+                if d.decision in ("confirm", "dismiss"):
+                    gov[d.listing_pk] = d
+        want, got = {}, {}
+        for pk, a in latest.items():
+            g = gov.get(pk)
+            on = by_id.get(g.assessment_pk) if g is not None else None
+            want[pk] = g is not None and (
+                g.decision == "confirm" or (on is not None and on.content_hash == a.content_hash)
+            )
+            got[pk] = bool(a.settled)
+        return want, got
+
+    want, got = rule_and_flags()
+    assert want == got and any(want.values()) and not all(want.values())
+
+    # a rescan writes new latest assessments: same content for some listings, changed content for others
+    from tisguard.pipeline.assessment_rows import save_rows
+
+    with db.connect() as conn:
+        rows = conn.execute(select(assessments).where(assessments.c.is_latest.is_(True))).all()
+    new = []
+    for r in rows:
+        new.append(
+            {
+                "listing_pk": r.listing_pk,
+                "content_hash": r.content_hash if r.listing_pk % 3 else f"changed{r.listing_pk}",
+                "verdict": r.verdict,
+                "tis_number": r.tis_number,
+                "risk": r.risk,
+                "priority": r.priority,
+                "reasons": r.reasons,
+                "evidence": [],
+                "waterfall": [],
+                "engine_version": "v2",
+                "brand": None,
+            }
+        )
+    save_rows(db, new)
+    want, got = rule_and_flags()
+    assert want == got and any(want.values())
+    # a decision through the service's path: the flag follows at once
+    from tisguard.store.queue_state import refresh_settled
+
+    undecided = next(pk for pk, w in want.items() if not w)
+    with db.begin() as conn:
+        aid = conn.execute(
+            select(assessments.c.id).where(assessments.c.listing_pk == undecided, assessments.c.is_latest.is_(True))
+        ).scalar_one()
+        conn.execute(
+            insert(decisions).values(
+                listing_pk=undecided, assessment_pk=aid, decision="dismiss", by_user="o", at=datetime.now(UTC)
+            )
+        )
+        refresh_settled(conn, [undecided])
+    want, got = rule_and_flags()
+    assert want == got and want[undecided] is True

@@ -20,6 +20,7 @@ from tisguard.detect.evidence import Assessment
 from tisguard.ingest.pg_copy import supports_copy
 from tisguard.spec.listing import Listing
 from tisguard.store.assessments import assessment_values
+from tisguard.store.queue_state import refresh_settled
 from tisguard.store.refs import refs_from, replace_refs
 from tisguard.store.tables import assessments, decisions, listings
 
@@ -93,6 +94,7 @@ def _save_copy(db: DbEngine, rows: list[dict], now: datetime) -> None:
             f" SELECT listing_pk, {', '.join(COLS)}, %s, true FROM tg_stage_assess ORDER BY listing_pk",
             (now,),
         )
+        refresh_settled(conn, pks)  # decided listings stay out of the queue's index (store/queue_state.py)
         cur.execute("DELETE FROM listing_refs WHERE listing_pk = ANY(%s)", (pks,))
         with cur.copy("COPY listing_refs (listing_pk, kind, ref) FROM STDIN") as cp:
             for pk, refs in sorted(_refs(rows).items()):
@@ -125,6 +127,7 @@ def _save_core(db: DbEngine, rows: list[dict], now: datetime) -> None:
             ],
         )
         replace_refs(conn, _refs(rows))
+        refresh_settled(conn, pks)
 
 
 def save_rows(db: DbEngine, rows: list[dict]) -> int:

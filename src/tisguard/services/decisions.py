@@ -18,6 +18,7 @@ from tisguard.services.errors import FieldError
 from tisguard.services.evidence_package import build_package
 from tisguard.services.notices import open_notice_of
 from tisguard.services.review import listing_detail
+from tisguard.store.queue_state import refresh_settled
 from tisguard.store.tables import assessments, decisions, evidence_packages
 
 LEGAL_BASES = {
@@ -91,6 +92,7 @@ def decide(
                 at=now,
             )
         ).inserted_primary_key[0]
+        refresh_settled(conn, [listing_pk])  # in or out of the queue's index with this decision
         ev_pk = None
         if package:
             ev_pk = conn.execute(

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import Engine, and_, func, literal_column, or_, select
+from sqlalchemy import Engine, and_, func, literal_column, or_, select, text
 
 from tisguard.detect.verdict import FLAGGED_VALUES
 from tisguard.services.errors import FieldError
 from tisguard.services.thai import BANGKOK
+from tisguard.store.queue_state import settled_exists
 from tisguard.store.tables import (
     assessments,
     decisions,
@@ -97,29 +98,6 @@ def parse_cursor(value: str) -> tuple[float, int]:
     return out
 
 
-def _settled(a):
-    """The listing of assessment `a` has a governing decision that keeps it off the queue: its latest
-    confirm/dismiss is a confirm, or a dismiss of the same content."""
-    d, d2, x = decisions.alias("d"), decisions.alias("d2"), assessments.alias("x")
-    later = (
-        select(literal_column("1"))
-        .select_from(d2)
-        .where(d2.c.listing_pk == d.c.listing_pk, d2.c.decision.in_(FINAL), d2.c.id > d.c.id)
-        .exists()
-    )
-    return (
-        select(literal_column("1"))
-        .select_from(d.outerjoin(x, x.c.id == d.c.assessment_pk))
-        .where(
-            d.c.listing_pk == a.c.listing_pk,
-            d.c.decision.in_(FINAL),
-            ~later,
-            or_(d.c.decision == "confirm", x.c.content_hash == a.c.content_hash),
-        )
-        .exists()
-    )
-
-
 def queue(db: Engine, f: QueueFilter, platform_scope: str | None = None) -> dict:
     """Flagged listings to decide, highest priority (risk × reach) first: those never decided, and those
     dismissed whose content has changed since (shown with the earlier decision).
@@ -129,7 +107,8 @@ def queue(db: Engine, f: QueueFilter, platform_scope: str | None = None) -> dict
     `after` (the previous page's `next_after`); `page` alone skips rows (fine for the first hundred pages).
     `total` is exact up to QUEUE_COUNT_CAP; `total_capped` says there are more. `has_more`: a next page exists."""
     a = assessments
-    conds = [a.c.is_latest, a.c.verdict.in_(_FLAGGED_SQL), ~_settled(a)]
+    # `not settled` prunes the index (store/queue_state.py); the decisions are still checked, as the rule
+    conds = [a.c.is_latest, a.c.verdict.in_(_FLAGGED_SQL), ~a.c.settled, ~settled_exists(a)]
     if f.verdict:
         conds.append(a.c.verdict == f.verdict)
     if f.platform or platform_scope:
@@ -186,6 +165,9 @@ def queue(db: Engine, f: QueueFilter, platform_scope: str | None = None) -> dict
         .subquery()
     )
     with db.connect() as conn:
+        if db.dialect.name == "postgresql":
+            # a walk of a few hundred index entries: starting parallel workers would cost more than the walk
+            conn.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
         total = conn.execute(select(func.count()).select_from(capped)).scalar_one()
         rows = conn.execute(page_q).all()
         has_more = len(rows) > f.per_page

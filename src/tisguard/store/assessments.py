@@ -10,6 +10,7 @@ from sqlalchemy import Engine, update
 from tisguard.detect.evidence import Assessment
 from tisguard.detect.verdict import FLAGGED_VALUES
 from tisguard.spec.listing import Listing
+from tisguard.store.queue_state import refresh_settled
 from tisguard.store.refs import record_refs
 from tisguard.store.tables import assessments
 
@@ -56,3 +57,4 @@ def save_assessments(db: Engine, rows: list[tuple[int, Listing, str, Assessment]
             [{**assessment_values(pk, l, chash, a), "created_at": now, "is_latest": True} for pk, l, chash, a in rows],
         )
         record_refs(conn, [(pk, l, a) for pk, l, _, a in rows])  # for incremental rescans (issue 15)
+        refresh_settled(conn, [r[0] for r in rows])  # decided listings stay out of the queue's index

@@ -147,6 +147,8 @@ assessments = Table(
     Column("engine_version", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("is_latest", Boolean, nullable=False, default=True),
+    # decided already (store/queue_state.py): kept out of the officer queue's index (migration 0012)
+    Column("settled", Boolean, nullable=False, default=False, server_default=text("false")),
 )
 Index("ix_assessments_latest", assessments.c.listing_pk, assessments.c.is_latest)
 # the queue's index is the partial ix_assessments_queue_walk (migration 0011; ix_assessments_queue dropped there)
