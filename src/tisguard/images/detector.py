@@ -184,8 +184,14 @@ class ImageEvidenceDetector(Detector):
                 self.evidence(
                     "licence_number",
                     "image",
-                    f"แสดงเลขที่ใบอนุญาต {lic['licence_no']} (จากรูปภาพ)",
-                    f"shows licence number {lic['licence_no']} (in a photo)",
+                    f"แสดงเลขที่ใบอนุญาต {lic['licence_no']} (จากรูปภาพ"
+                    + (f" อ่านได้ {lic['read_as']} ต่างจากทะเบียน 1 หลัก โปรดตรวจรูป)" if lic.get("read_as") else ")"),
+                    f"shows licence number {lic['licence_no']} (in a photo"
+                    + (
+                        f"; read as {lic['read_as']}, one digit from the registry's: check the photo)"
+                        if lic.get("read_as")
+                        else ")"
+                    ),
                     text=lic["line"].raw,
                     value={**v, **at(lic["line"])},
                 )
