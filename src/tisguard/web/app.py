@@ -6,6 +6,7 @@ import os
 import threading
 from pathlib import Path
 
+import anyio
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
@@ -62,6 +63,8 @@ def create_app(
     # Batch pushes are CPU work under one GIL: run at most this many at once (the rest wait their turn in the
     # thread pool), so the upload path's single-listing checks are not starved by a flood of batches.
     state.push_slots = threading.BoundedSemaphore(int(os.environ.get("TISGUARD_PUSH_CONCURRENCY", 1)))
+    # Pre-listing checks run on their own few threads (web/platform_api.check)
+    state.check_threads = anyio.CapacityLimiter(int(os.environ.get("TISGUARD_CHECK_THREADS", 2)))
 
     def reload_reference() -> None:
         state.engine = build_engine(settings, state.engine_config, db, None, images)

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import asyncio
 from concurrent.futures.process import BrokenProcessPool
+from functools import partial
 from typing import Annotated, Any
 
+import anyio
 import orjson
 from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request
 from pydantic import BaseModel, Field
@@ -187,7 +189,7 @@ def get_listing(listing_id: str, request: Request, platform: str = Depends(platf
     response_model=CheckResponse,
     summary="Pre-listing check of one unpublished listing (stores nothing unless store=true)",
 )
-def check(
+async def check(
     raw: dict[str, Any],
     request: Request,
     platform: str = Depends(platform_caller),
@@ -195,26 +197,26 @@ def check(
     images: bool = Query(False, description="also read the listing's photos (URLs), within image_budget_s"),
     image_budget_s: float = Query(5.0, gt=0, le=30, description="seconds the photos may take in all"),
 ):
-    """A plain `def`: FastAPI runs it in its thread pool, so the engine's CPU work never blocks the event loop."""
+    """The engine's CPU work runs in worker threads, never on the event loop, and on a few of them only
+    (`TISGUARD_CHECK_THREADS`, default 2): dozens of checks in as many threads would take turns on one GIL,
+    each waiting on the others, which is what makes the slowest checks slow."""
     app = request.app.state
     try:
-        from tisguard.pipeline.build import ImageSource
-
-        source = ImageSource.for_settings(app.settings, None) if images else None
-        return OrjsonResponse(
-            runners.check_answer(
-                app.db,
-                app.engine,
-                raw,
-                platform,
-                store,
-                images=images,
-                image_budget_s=image_budget_s,
-                image_source=source,
-            )
+        answer = await anyio.to_thread.run_sync(
+            partial(_check_here, app, raw, platform, store, images, image_budget_s), limiter=app.check_threads
         )
     except runners.CheckRefused as e:
         raise HTTPException(422, detail=[{"field": x.field, "message": x.reason} for x in e.errors])
+    return OrjsonResponse(answer)
+
+
+def _check_here(app, raw: dict, platform: str, store: bool, images: bool, image_budget_s: float) -> dict:
+    from tisguard.pipeline.build import ImageSource
+
+    source = ImageSource.for_settings(app.settings, None) if images else None
+    return runners.check_answer(
+        app.db, app.engine, raw, platform, store, images=images, image_budget_s=image_budget_s, image_source=source
+    )
 
 
 @router.get("/notices", response_model=NoticePage, summary="Takedown notices addressed to the caller, after a cursor")
