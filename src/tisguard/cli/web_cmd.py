@@ -39,7 +39,9 @@ def serve(
     except ConfigError as e:
         fail(f"engine configuration refused: {e}")
     typer.echo(f"tisguard web app: http://127.0.0.1:{port}/  (OpenAPI: /docs)")
-    run_server(settings, port, engine_config, ImageSource.for_settings(settings, None) if images else None, push_workers)
+    run_server(
+        settings, port, engine_config, ImageSource.for_settings(settings, None) if images else None, push_workers
+    )
 
 
 @users_app.command("add")
