@@ -111,3 +111,46 @@ def test_migration_0007_matches_the_tables(db):
     for t in (holidays, complaint_outcomes, report_runs):
         cols = {c["name"] for c in insp.get_columns(t.name)}
         assert cols == {c.name for c in t.columns}, t.name
+
+
+def test_a_store_seeded_before_the_later_2026_rows_gets_them_and_keeps_an_admin_edit(db):
+    """Migration 0013: a store seeded with only the first 2026 rows gains May-December; a day an admin edited
+    keeps the admin's text; downgrading removes only the seeded rows it added."""
+    from alembic import command
+    from sqlalchemy import delete, select, update
+
+    from tisguard.services.calendar import read_csv, seed_path
+    from tisguard.store.db import alembic_config
+    from tisguard.store.tables import holidays
+
+    cfg = alembic_config(db.url.render_as_string(hide_password=False))
+    with db.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0012")
+    with db.begin() as conn:  # as a store seeded before the rows from May 2026 existed, with one admin edit
+        conn.execute(delete(holidays).where(holidays.c.day >= date(2026, 5, 1), holidays.c.day != date(2026, 12, 10)))
+        conn.execute(
+            update(holidays)
+            .where(holidays.c.day == date(2026, 12, 10))
+            .values(name_th="วันรัฐธรรมนูญ (แก้โดยผู้ดูแล)", updated_by="admin")
+        )
+    with db.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    with db.connect() as conn:
+        got = {r.day: r for r in conn.execute(select(holidays))}
+    later = [h for h in read_csv(seed_path()) if h.day >= date(2026, 5, 1)]
+    assert date(2026, 12, 7) in {h.day for h in later}  # the substitution for Saturday 5 December
+    for h in later:
+        assert h.day in got
+    assert got[date(2026, 12, 10)].updated_by == "admin" and "แก้" in got[date(2026, 12, 10)].name_th
+    assert got[date(2026, 12, 7)].updated_by == "seed"
+    with db.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0012")
+    with db.connect() as conn:
+        days = set(conn.execute(select(holidays.c.day)).scalars())
+    assert date(2026, 12, 7) not in days and date(2026, 12, 10) in days and date(2026, 4, 13) in days
+    with db.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
