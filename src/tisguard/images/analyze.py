@@ -24,7 +24,8 @@ from pathlib import Path
 from tisguard.images.fetch import DEADLINE_S, ImageRejected, LoadedImage, load_local, load_url
 from tisguard.picklable import PicklesWithoutLock
 
-ANALYSIS_VERSION = "2.1"  # 2.1: Thai digits by shape, number lines read again, mark regions left and wider
+ANALYSIS_VERSION = "2.2"  # 2.1: Thai digits by shape, number lines read again, mark regions left and wider
+# 2.2: text angle without a product's straight edges, marks whose square edge has a gap
 IMAGE_DEADLINE_S = 6.0  # Tesseract time for one photo, all passes together
 LISTING_BUDGET_S = 15.0  # fetching and reading all of one listing's photos
 SKIPPED_BUDGET = "budget"
@@ -87,12 +88,14 @@ def box_key(box) -> str:
 def _qr_codes(img) -> list:
     """QR codes, trying harder when none decodes: speckle noise (a median filter removes it) and modules of
     one or two pixels in a photo taken from afar (twice the size helps the decoder), then the same twice-size
-    picture sharpened (an unsharp mask undoes the blur that scaling, JPEG and focus leave on small modules)."""
+    picture sharpened (an unsharp mask undoes the blur that scaling, JPEG and focus leave on small modules),
+    then, where the decoder saw a code but could not decode it, that code alone scaled up further."""
     from PIL import ImageFilter
 
-    from tisguard.images.qr import decode_qr
+    from tisguard.images.qr import decode_qr, decode_seen_qr
 
-    qrs = decode_qr(img)
+    seen: list = []
+    qrs = decode_qr(img, seen)
     if not qrs:
         qrs = decode_qr(img.filter(ImageFilter.MedianFilter(3)))
     if not qrs and max(img.size) <= 1800:
@@ -100,12 +103,26 @@ def _qr_codes(img) -> list:
 
         from tisguard.images.prep import grey, unsharp
 
-        big = cv2.resize(grey(img), (img.width * 2, img.height * 2), interpolation=cv2.INTER_CUBIC)
-        found = decode_qr(big)
+        g = grey(img)
+        big = cv2.resize(g, (img.width * 2, img.height * 2), interpolation=cv2.INTER_CUBIC)
+        seen2: list = []
+        found = decode_qr(big, seen2)
         if not found:
             found = decode_qr(unsharp(big, sigma=2.0, amount=0.8))
         qrs = [dataclasses.replace(q, box=tuple(v // 2 for v in q.box)) for q in found]
+        seen += [tuple(v // 2 for v in b) for b in seen2]
+        for box in _distinct(seen) if not qrs else []:
+            qrs += decode_seen_qr(g, box)
     return qrs
+
+
+def _distinct(boxes: list) -> list:
+    """Boxes less the ones that overlap a box kept before them (a code seen at two scales)."""
+    out: list = []
+    for b in boxes:
+        if not any(b[0] < o[2] and o[0] < b[2] and b[1] < o[3] and o[1] < b[3] for o in out):
+            out.append(b)
+    return out[:3]
 
 
 def analyse(loaded: LoadedImage, deadline_s: float = IMAGE_DEADLINE_S) -> ImageAnalysis:

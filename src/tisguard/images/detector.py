@@ -29,7 +29,7 @@ def wants_images(ctx: ListingContext) -> bool:
 
 
 class ImageEvidenceDetector(Detector):
-    name, version = "image_evidence", "2.1"
+    name, version = "image_evidence", "2.2"
     emits = {
         "standard_number": Signal(Group.CLAIM, weight=-0.8),  # read from a label photo
         "licence_number": Signal(Group.FINDING),  # read from a label photo or a QR code; verified later

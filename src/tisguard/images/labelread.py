@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from tisguard.detect.text import normalize
 from tisguard.images.ocr import clean_ocr_text
+from tisguard.registry.near import near_licences, one_digit_from
 from tisguard.tisno import canonical_part, licence_key, licence_parts, tis_label
 
 # After normalisation (lower case, Arabic digits). The type letter as printed, or as OCR misreads it.
@@ -38,15 +39,18 @@ _KEYWORD = re.compile(r"ใบอนุญาต|อนุญาต|licen[cs]e|l
 # out as three Latin letters ('wan'); the catalogue must then hold that part's edition, so noise cannot pass
 # 'เล่ม' also comes out as 'แล่ม', 'เแล่ม', 'เถ่ม' (one Thai consonant misread, a stray vowel before it).
 # The year may come out with one extra digit ('25568' for 2558: a digit's loop read as a digit of its own);
-# one digit dropped must then give the catalogue's edition, and only one such edition may exist.
+# one digit dropped must then give the catalogue's edition, and only one such edition may exist. Right after a
+# dash, a year whose 5 was misread ('17-2861') is read too (only there: '10.2493 เล่ม 1-2554' is no year 2493).
 _PART_WORD = r"(?:[เแ]{0,2}[ก-ฮ][่้]?ม|part|[a-z]{3})"
 _STANDARD = re.compile(
     r"(?<![\d/])(\d{1,5})(?:\s*+" + _PART_WORD + r"\s*+(\d{1,3}(?:\s*+\(\s*+\d{1,3}\s*+\))?)\s*+[-–]?|\s*+[-–.])"
-    r"\s*+(25\d\d\d?)(?!\d)"
+    r"\s*+(25\d\d\d?|(?<=[-–])2\d\d\d)(?!\d)"
 )
-# 'มอก. 1228 2561': the dash lost. Only right after the 'มอก' prefix (or OCR's Latin reading of it: 'non.',
-# 'mon.', 'won.', 'von.', 'mao.'), where a number and a year can only be the standard and its edition.
-_STANDARD_NO_DASH = re.compile(r"(?:มอก[ก-ฮ]?|ม\.?อ\.?ก|\b[nmwvh][o0a][nkgo0])\s*+\.?\s*+(\d{1,5})\s++(25\d\d)(?!\d)")
+# 'มอก. 1228 2561': the dash lost. Only right after the 'มอก' prefix (or OCR's reading of it: 'ทอก', 'non.',
+# 'mon.', 'won.', 'von.', 'mao.', with a '.' or ','), where a number and a year can only be the standard and its edition.
+_STANDARD_NO_DASH = re.compile(
+    r"(?:[มท]อก[ก-ฮ]?|ม\.?อ\.?ก|\b[nmwvh][o0a][nkgo0])\s*+[.,]?\s*+(\d{1,5})\s++(2\d\d\d)(?!\d)"
+)
 _THAI_DIGIT = re.compile("[๐-๙]")
 _LICENSEE = re.compile(r"บริษัท|จำกัด|ห้างหุ้นส่วน|co\.?,?\s*+ltd|limited")
 # digits OCR reads as letters inside a number (only applied inside licence- or standard-shaped runs)
@@ -106,7 +110,11 @@ def _near(line: Line, marks: list[dict], reach: float = 9.0) -> bool:
 
 
 def _years(text: str) -> list[int]:
-    """The year as read, or for a five-digit reading ('25568') each year one dropped digit gives."""
+    """The year as read, or for a five-digit reading ('25568') each year one dropped digit gives. A year
+    whose second digit is not 5 ('2861' for 2561: small bold print closes the 5's loop) is that one digit
+    misread: the year with a 5 there, and no other reading of it."""
+    if text[1] != "5":
+        return [int("25" + text[2:])] if len(text) == 4 else []
     if len(text) == 4:
         return [int(text)]
     return sorted({int(text[:i] + text[i + 1 :]) for i in range(2, 5)})
@@ -130,7 +138,9 @@ def _standards(lines: list[Line], catalogue, unconfirmed: list | None = None) ->
             part = re.sub(r"\s+", "", part_text) if part_text else None
             tis = tis_label(number, part)
             years = [y for y in _years(year_text) if catalogue.edition(tis, y) is not None]
-            if not years and len(year_text) == 4 and not part:  # a part read too: two misreads, no guess
+            if (
+                not years and len(year_text) == 4 and year_text[1] == "5" and not part
+            ):  # a part read too: two misreads, no guess
                 years = _one_digit_years(catalogue, tis, year_text)
             if len(years) != 1:
                 if unconfirmed is not None and not years:
@@ -239,48 +249,12 @@ def _suffix_cut_short(registry, type_: str, m: re.Match):
     return hits[0] if len(hits) == 1 else None
 
 
-_BY_STANDARD: dict[int, tuple[object, dict[str, dict[str, str]]]] = {}
-
-
-def _near_miss(registry, parts: dict) -> str | None:
-    """A registry licence for the same standard one edit away in its running and sub-numbers: the reading
-    is then far more likely a misread of it than a different licence."""
-    if not len(registry):
-        return None
-    from rapidfuzz import process
-    from rapidfuzz.distance import Levenshtein
-
-    cached = _BY_STANDARD.get(id(registry))
-    if cached is None or cached[0] is not registry:
-        index: dict[str, dict[str, str]] = {}  # standard number -> {licence_no: "running-sub"}
-        for lic in registry.licences:
-            p = licence_parts(lic.licence_no)
-            if p is not None:
-                index.setdefault(lic.tis_number.split(" ")[0], {})[lic.licence_no] = f"{p['running']}-{p['sub']}"
-        if len(_BY_STANDARD) > 4:
-            _BY_STANDARD.clear()
-        _BY_STANDARD[id(registry)] = cached = (registry, index)
-    choices = cached[1].get(parts["tis"].split(" ")[0])
-    if not choices:
-        return None
-    target = f"{parts['running']}-{parts['sub']}"
-    best = process.extractOne(target, choices, scorer=Levenshtein.distance, score_cutoff=1)
-    return best[2] if best is not None else None
-
-
-def _one_digit_confirmed(registry, near: str, number: str, label_standards: set[str], line: Line, marks) -> bool:
-    """Whether a reading one digit away from registry licence `near` may stand for it: the same number of
-    digits with one of them different (a misread digit, not a digit more or less), the registry licence's
-    standard is the standard printed on the same label (read and found in the catalogue on its own), and
-    the line is by the mark. A different licence would also need its standard misread the same way."""
-    lic = registry.by_number(near)
-    if lic is None or lic.tis_number not in label_standards or not _near(line, marks):
-        return False
-    a, b = licence_parts(near), licence_parts(number)
-    if a is None or b is None:
-        return False
-    x, y = f"{a['running']}-{a['sub']}", f"{b['running']}-{b['sub']}"
-    return len(x) == len(y) and sum(c != d for c, d in zip(x, y)) == 1
+def _one_digit_confirmed(lic, label_standards: set[str], line: Line, marks) -> bool:
+    """Whether a reading one digit away from registry licence `lic` (`registry.near.one_digit_from`) may
+    stand for it on this label: the licence's standard is the standard printed on the same label (read and
+    found in the catalogue on its own) and the line is by the mark. A different licence would also need its
+    standard misread the same way."""
+    return lic.tis_number in label_standards and _near(line, marks)
 
 
 def _licences(lines: list[Line], marks: list[dict], standards: list[dict], ref, reading: Reading) -> None:
@@ -312,14 +286,19 @@ def _licences(lines: list[Line], marks: list[dict], standards: list[dict], ref, 
             if known is None and not ref.catalogue.has(parts["tis"]) and not ref.catalogue.has(str(int(m.group(4)))):
                 reading.dropped.append({**item, "why": "standard after the slash is not in the catalogue"})
                 continue
-            near = None if known is not None else _near_miss(ref.registry, parts)
+            # a guessed type letter ('n' for ท) must not rule a licence out: look the digits up without it
+            as_read = number if guessed == thai_type else _licence_text(None, m)
+            near = [] if known is not None else near_licences(ref.registry, as_read)
+            one_off = one_digit_from(ref.registry, as_read) if near else None
             if known is not None:
                 item.update(licence_no=known.licence_no, tis=known.tis_number, how="registry")
-            elif near is not None and _one_digit_confirmed(ref.registry, near, number, label_standards, line, marks):
-                lic = ref.registry.by_number(near)
-                item.update(licence_no=lic.licence_no, tis=lic.tis_number, how="registry_one_digit", read_as=number)
-            elif near is not None:
-                reading.dropped.append({**item, "why": f"one digit away from registry licence {near}: a misread"})
+            elif one_off is not None and _one_digit_confirmed(one_off, label_standards, line, marks):
+                item.update(
+                    licence_no=one_off.licence_no, tis=one_off.tis_number, how="registry_one_digit", read_as=number
+                )
+            elif near:
+                why = f"one digit away from registry licence {near[0].licence_no}: a misread"
+                reading.dropped.append({**item, "why": why})
                 continue
             elif _THAI_DIGIT.search(line.raw):
                 why = "printed in Thai digits, which OCR misreads: trusted only when the registry confirms it"
@@ -356,22 +335,25 @@ def _keep_best_reading(reading: Reading) -> None:
 
 
 def _licences_slash_lost(lines: list[Line], standards: list[dict], ref, reading: Reading) -> None:
-    """'5435-952223' for ท5435-95/2223, '6581-5@366' for นค6581-56/366: the slash dropped, read as '7',
-    '1', 'l', '|', or with the digit before it turned into one or two other signs ('@', 'บ', 'ใ'), right
+    """'5435-952223' for ท5435-95/2223, '6581-5@366' for นค6581-56/366, '8136 53650' for นค8136-53/50: the
+    slash dropped, read as a digit ('7', '1', '6'…), 'l', '|', or with the digit before it turned into one or
+    two other signs ('@', 'บ', 'ใ'), the dash read as a space or ':', right
     before a standard that is printed on the same label. Only the registry may confirm such a reading: it
     must hold exactly one licence for that standard with the running number read and one of the
-    sub-numbers the reading allows (as read; without a trailing 1 or 7 that was the slash; or, where signs
+    sub-numbers the reading allows (as read; without a trailing digit that was the slash; or, where signs
     stand for the slash, with one digit more)."""
     if reading.licences or not len(ref.registry):
         return
     for s in standards:
         base = s["tis"].split(" ")[0]
-        tail = re.compile(r"(?<![\d/])(\d{1,7})\s*+[-–.,]\s*+(\d{1,6})\s*+([^\d\s]{1,2}\s*+)?" + base + r"(?!\d)")
+        tail = re.compile(
+            r"(?<![\d/])(\d{1,7})(?:\s*+[-–.,:]\s*+|\s++)(\d{1,6})\s*+([^\d\s]{1,2}\s*+)?" + base + r"(?!\d)"
+        )
         for line in lines:
             for m in tail.finditer(line.text):
                 blob, junk = m.group(2), (m.group(3) or "").strip()
                 subs = {blob}
-                if not junk and len(blob) > 1 and blob[-1] in "17":
+                if not junk and len(blob) > 1:  # the slash read as a digit: '1', '7', and '6' or '9' in glare
                     subs.add(blob[:-1])
                 if junk and junk not in ("/", "|", "l", "i"):
                     subs |= {blob + d for d in "0123456789"}

@@ -54,6 +54,9 @@ def _inscribed_square(edges: np.ndarray, cx: float, cy: float, r: float) -> floa
     mask = np.zeros_like(roi)
     cv2.circle(mask, (int(cx - x0), int(cy - y0)), max(1, int(r * 0.93)), 255, -1)
     roi &= mask
+    # a pixel's gap in the square's edge (JPEG, a thin outline on colour) leaves an open curve whose contour
+    # runs out and back: thicken the edges by one pixel so the outline closes
+    roi = cv2.dilate(roi, np.ones((3, 3), np.uint8))
     contours, _ = cv2.findContours(roi, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
     best = 0.0
     for c in contours:

@@ -117,6 +117,13 @@ def text_angle(ink: np.ndarray, max_angle: float = 45.0) -> float:
     small = cv2.resize(fg, (max(1, int(w * f)), max(1, int(h * f))), interpolation=cv2.INTER_AREA)
     if small.sum() < 255 * 200:
         return 0.0
+    # Long horizontal and vertical lines (a product's edges, a photo's frame, a table drawn square to the
+    # picture) are not text: left in, they outweigh every tilted text line and pin the angle at 0.
+    n = max(30, int(0.15 * max(small.shape)))
+    lines = cv2.morphologyEx(small, cv2.MORPH_OPEN, np.ones((1, n), np.uint8))
+    lines |= cv2.morphologyEx(small, cv2.MORPH_OPEN, np.ones((n, 1), np.uint8))
+    if lines.any():
+        small = cv2.subtract(small, cv2.dilate(lines, np.ones((3, 3), np.uint8)))
     coarse = np.arange(-max_angle, max_angle + 0.1, 3.0)
     scores = [_profile_score(small, a) for a in coarse]
     best = float(coarse[int(np.argmax(scores))])

@@ -22,17 +22,59 @@ class QrFinding:
     tisi_host: bool
 
 
-def decode_qr(img) -> list[QrFinding]:
+def decode_qr(img, seen: list | None = None) -> list[QrFinding]:
+    """QR codes zxing-cpp decodes in the picture. `seen`: when given, the boxes of codes it found but could
+    not decode (a checksum error: modules of a pixel or two) are appended to it, for a closer look."""
     import zxingcpp
 
     out = []
-    for r in zxingcpp.read_barcodes(np.asarray(img), formats=zxingcpp.BarcodeFormat.QRCode):
+    found = zxingcpp.read_barcodes(
+        np.asarray(img), formats=zxingcpp.BarcodeFormat.QRCode, return_errors=seen is not None
+    )
+    for r in found:
         p = r.position
         xs = [p.top_left.x, p.top_right.x, p.bottom_left.x, p.bottom_right.x]
         ys = [p.top_left.y, p.top_right.y, p.bottom_left.y, p.bottom_right.y]
+        box = (min(xs), min(ys), max(xs), max(ys))
+        if not r.valid:
+            if seen is not None and box[2] - box[0] >= 8 and box[3] - box[1] >= 8:
+                seen.append(box)
+            continue
         judged = qr_host(r.text)
-        out.append(QrFinding(r.text, (min(xs), min(ys), max(xs), max(ys)), judged["host"], judged["tisi_host"]))
+        out.append(QrFinding(r.text, box, judged["host"], judged["tisi_host"]))
     return out
+
+
+def decode_seen_qr(g: np.ndarray, box: tuple[int, int, int, int]) -> list[QrFinding]:
+    """A code zxing-cpp found in grey picture `g` but could not decode, looked at closer: its box with a
+    margin, scaled 3 and 4 times (cubic) and sharpened with an unsharp mask scaled with it (what undoes the
+    blur that JPEG and resampling leave on modules of a pixel or two); boxes come back in `g`'s coordinates.
+    A few small crops: some milliseconds, and only where a code was seen."""
+    import cv2
+
+    from tisguard.images.prep import unsharp
+
+    h, w = g.shape
+    m = int(0.35 * max(box[2] - box[0], box[3] - box[1])) + 4
+    x0, y0, x1, y1 = max(0, box[0] - m), max(0, box[1] - m), min(w, box[2] + m), min(h, box[3] + m)
+    crop = g[y0:y1, x0:x1]
+    if crop.size == 0:
+        return []
+    for s in (3, 4):
+        big = cv2.resize(crop, (crop.shape[1] * s, crop.shape[0] * s), interpolation=cv2.INTER_CUBIC)
+        for variant in (unsharp(big, 0.6 * s, 0.8), big, unsharp(big, 0.4 * s, 1.5)):
+            found = decode_qr(variant)
+            if found:
+                return [
+                    QrFinding(
+                        q.text,
+                        (x0 + q.box[0] // s, y0 + q.box[1] // s, x0 + q.box[2] // s, y0 + q.box[3] // s),
+                        q.host,
+                        q.tisi_host,
+                    )
+                    for q in found
+                ]
+    return []
 
 
 def qr_host(text: str) -> dict:

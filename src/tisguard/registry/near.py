@@ -1,0 +1,88 @@
+"""Tolerant licence look-up: registry licences one digit away from a number that is not in the registry.
+
+A number read from a photo (or typed by a seller) that misses the registry by one digit of its running or
+sub-number, for the same standard, is far more likely a misread or a typo of that licence than another
+licence. These look-ups never say the number *is* that licence: a caller that takes one must say what was
+read and ask for the photo or the text to be checked (the image path marks it `registry_one_digit`; the
+text path can give its "not in the registry" finding the same hint).
+
+Kept beside `Registry` rather than in it: the per-standard index is built on first use only, and only by
+callers that need it.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from tisguard.registry.model import Licence, Registry
+from tisguard.tisno import licence_parts
+
+_LOCK = threading.Lock()
+_INDEX: dict[int, tuple[Registry, dict[str, dict[str, str]]]] = {}  # id(registry) → (registry, index)
+
+
+def _by_standard(registry: Registry) -> dict[str, dict[str, str]]:
+    """standard number (without its part) → {licence_no: 'running-sub'} for every well-formed licence."""
+    cached = _INDEX.get(id(registry))
+    if cached is not None and cached[0] is registry:
+        return cached[1]
+    index: dict[str, dict[str, str]] = {}
+    for lic in registry.licences:
+        p = licence_parts(lic.licence_no)
+        if p is not None:
+            index.setdefault(lic.tis_number.split(" ")[0], {})[lic.licence_no] = f"{p['running']}-{p['sub']}"
+    with _LOCK:
+        if len(_INDEX) > 4:
+            _INDEX.clear()
+        _INDEX[id(registry)] = (registry, index)
+    return index
+
+
+def near_licences(registry: Registry, number: str) -> list[Licence]:
+    """Registry licences for the standard of `number` whose running and sub-number are one edit away (a digit
+    misread, added or lost; not the same digits), in number order; [] when the number is not well-formed or the registry is empty.
+    A licence with another type letter than one `number` spells out is left out."""
+    if not len(registry):
+        return []
+    parts = licence_parts(number)
+    if parts is None:
+        return []
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    choices = _by_standard(registry).get(parts["tis"].split(" ")[0])
+    if not choices:
+        return []
+    target = f"{parts['running']}-{parts['sub']}"
+    hits = process.extract(target, choices, scorer=Levenshtein.distance, score_cutoff=1, limit=None)
+    out = []
+    for _text, dist, licence_no in sorted(hits, key=lambda h: (h[1], h[2])):
+        lic = registry.by_number(licence_no) if dist else None  # the number itself is no near miss
+        if lic is None or (parts["type"] and (lic.licence_type or _type(lic)) not in (parts["type"], None)):
+            continue
+        out.append(lic)
+    return out
+
+
+def one_digit_from(registry: Registry, number: str) -> Licence | None:
+    """The one registry licence for the same standard whose running and sub-number have the digits of
+    `number` with exactly one of them different (a misread or mistyped digit, not a digit more or less);
+    None when no licence or more than one does, or when `number` itself is in the registry."""
+    if registry.by_number(number) is not None:
+        return None
+    parts = licence_parts(number)
+    if parts is None:
+        return None
+    read = f"{parts['running']}-{parts['sub']}"
+    hits = []
+    for lic in near_licences(registry, number):
+        p = licence_parts(lic.licence_no)
+        have = f"{p['running']}-{p['sub']}" if p else ""
+        if len(have) == len(read) and sum(a != b for a, b in zip(have, read)) == 1:
+            hits.append(lic)
+    return hits[0] if len(hits) == 1 else None
+
+
+def _type(lic: Licence) -> str | None:
+    p = licence_parts(lic.licence_no)
+    return p["type"] if p else None
