@@ -2,11 +2,12 @@
 
 Usage:
   python benchmarks/bench_scale.py --pg-url postgresql+psycopg://USER@HOST:PORT/postgres [--n 1000000 | --ten-million]
-         [--master local[2]] [--cores 2] [--baseline 50000] [--reps 30] [--keep]
+         [--master local[2]] [--cores 2] [--baseline 50000] [--reps 30] [--keep] [--ingest-only] [--reingest]
 
 The PostgreSQL URL names a server where the benchmark may create (and drop, unless --keep) a database
 `tg_scale_<N>`. Stages, each timed and reported as listings/s per core:
-  1. ingest: the JSON Lines file into the store on Spark (COPY, one upsert per batch; pipeline.spark_ingest)
+  1. ingest: the JSON Lines file into the store on Spark (COPY; pipeline.spark_ingest); with --reingest the same
+     file again (every listing known: the upsert path of a daily rescan); --ingest-only stops here
   2. scan + store: the whole assessment on Spark, written back with COPY (pipeline.spark_store), first run
   3. incremental: one licence of the registry suspended; only the affected listings are assessed again
 Then: bytes per listing stored, peak memory (this process and the whole process tree: JVM, Python workers;
@@ -97,6 +98,7 @@ class TreeCPU:
         self.roots = [r for r in roots if r]
         self.seen: dict[int, float] = {}
         self.base: dict[int, float] = {}
+        self.kind: dict[int, str] = {}
         self._stop = threading.Event()
         self._t = threading.Thread(target=self._run, daemon=True)
 
@@ -111,6 +113,8 @@ class TreeCPU:
                 f = stat[stat.rindex(")") + 2 :].split()
                 parent[int(d)] = int(f[1])
                 cpu[int(d)] = (int(f[11]) + int(f[12])) / tck
+                if int(d) not in self.kind:
+                    self.kind[int(d)] = stat[stat.index("(") + 1 : stat.rindex(")")]
             except (OSError, ValueError, IndexError):
                 continue
         frontier, tree = list(self.roots), set()
@@ -142,6 +146,16 @@ class TreeCPU:
     @property
     def seconds(self) -> float:
         return sum(v - self.base.get(p, 0.0) for p, v in self.seen.items())
+
+    def per_listing_us(self, n: int) -> dict[str, float]:
+        """CPU µs per listing by kind of process: the PostgreSQL server, Spark's JVM, Python (driver, workers)."""
+        out: dict[str, float] = {}
+        for p, v in self.seen.items():
+            comm = self.kind.get(p, "?")
+            k = "postgres" if comm.startswith("postgres") else "java" if comm.startswith("java") else "python"
+            k = k if comm.startswith(("postgres", "java", "python", "pyspark")) else "other"
+            out[k] = out.get(k, 0.0) + v - self.base.get(p, 0.0)
+        return {k: round(v / n * 1e6, 1) for k, v in sorted(out.items())}
 
 
 def postmaster_pid(db) -> int | None:
@@ -308,15 +322,13 @@ def main() -> None:
     ap.add_argument("--baseline", type=int, default=50_000, help="listings of the one-core embedded scan")
     ap.add_argument("--reps", type=int, default=30)
     ap.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    ap.add_argument("--ingest-only", action="store_true", help="stop after the ingest stage (and its storage figures)")
+    ap.add_argument("--reingest", action="store_true", help="ingest the same file a second time (all listings known)")
     args = ap.parse_args()
     if not args.pg_url:
         sys.exit("give --pg-url (or TISGUARD_BENCH_PG_URL): a PostgreSQL server the benchmark may create a database on")
     n = 10_000_000 if args.ten_million else args.n
-    from tisguard.detect.config import EngineConfig
-    from tisguard.pipeline.reference import load_reference
     from tisguard.pipeline.spark_ingest import spark_ingest
-    from tisguard.pipeline.spark_store import spark_scan_to_store
-    from tisguard.registry.store import registry_from_csv
     from tisguard.store.db import get_engine, migrate
 
     out = ROOT / "benchmarks" / "out"
@@ -336,10 +348,11 @@ def main() -> None:
     db = get_engine(url)
     migrate(db)
     roots = [os.getpid(), postmaster_pid(db)]  # this process tree (Spark's JVM, Python workers) + the server
-    with TreeMemory() as mem, tempfile.TemporaryDirectory() as tmp:
+    with TreeMemory() as mem, tempfile.TemporaryDirectory() as tmpdir:
+        tmp = Path(tmpdir)
         t = time.perf_counter()
         with TreeCPU(roots) as cpu:
-            s = spark_ingest(path, url, Path(tmp) / "rejects", master=args.master)
+            s = spark_ingest(path, url, tmp / "rejects", master=args.master)
         secs = time.perf_counter() - t
         report(
             "ingest",
@@ -348,74 +361,30 @@ def main() -> None:
             per_core=round(s["read"] / secs / args.cores),
             cpu_s=round(cpu.seconds, 1),
             cpu_us_per_listing=round(cpu.seconds / s["read"] * 1e6),
+            cpu_us_per_listing_by_process=cpu.per_listing_us(s["read"]),
             listings_per_cpu_s=round(s["read"] / cpu.seconds),
             load=load(),
             **s,
         )
 
-        # the text (and photo) assessment; the relisting / network phase is measured on its own below
-        snapshot = (replace(load_reference(db, REGISTRY, None), investigation=None), EngineConfig(), None)
-        base = baseline_rates(path, min(args.baseline, n), snapshot)
-        report("baseline_one_core_embedded", listings=min(args.baseline, n), **base)
-        rate1 = base["scan_no_output"]["listings_per_s"]
-        rate1_same = base["spark_partition_code_in_process"]["listings_per_s"]
-        cpu1_same = base["spark_partition_code_in_process"]["cpu_us"]
-
-        t = time.perf_counter()
-        with TreeCPU(roots) as cpu:
-            r = spark_scan_to_store(path, snapshot, None, Path(tmp) / "pq", master=args.master, investigation=False)
-        secs = time.perf_counter() - t
-        rate = r["assessed"] / secs
-        cpu_us = cpu.seconds / r["assessed"] * 1e6
-        report(
-            "scan_to_parquet",
-            seconds=round(secs, 1),
-            listings_per_s=round(rate),
-            per_core=round(rate / args.cores),
-            speedup_vs_one_core_scan=round(rate / rate1, 2),
-            speedup_vs_one_core_same_work=round(rate / rate1_same, 2),
-            cpu_us_per_listing=round(cpu_us),
-            # what the same CPU cost per listing gives on `cores` cores nobody else uses
-            speedup_on_free_cores=round(args.cores * cpu1_same / cpu_us, 2),
-            partitions=r["partitions"],
-            parquet_bytes_per_listing=round(sum(f.stat().st_size for f in (Path(tmp) / "pq").glob("*")) / n),
-            load=load(),
-        )
-
-        t = time.perf_counter()
-        with TreeCPU(roots) as cpu:
-            r = spark_scan_to_store(path, snapshot, url, master=args.master, investigation=False)
-        secs = time.perf_counter() - t
-        rate = r["assessed"] / secs
-        report(
-            "scan_store",
-            seconds=round(secs, 1),
-            listings_per_s=round(rate),
-            per_core=round(rate / args.cores),
-            speedup_vs_one_core_scan=round(rate / rate1, 2),
-            cpu_us_per_listing=round(cpu.seconds / r["assessed"] * 1e6),
-            load=load(),
-            **{k: v for k, v in r.items() if k != "plan"},
-        )
-
-        changed = Path(tmp) / "registry-changed.csv"
-        licence, showing = suspend_busiest_licence(db, changed)
-        # the same loaded snapshot with only the registry replaced: the model or catalogue files may change
-        # on disk while the benchmark runs, and that would (rightly) re-assess everything
-        snapshot = (replace(snapshot[0], registry=registry_from_csv(changed)[0]), EngineConfig(), None)
-        t = time.perf_counter()
-        r = spark_scan_to_store(path, snapshot, url, master=args.master, investigation=False)
-        secs = time.perf_counter() - t
-        report(
-            "incremental_after_registry_change",
-            suspended_licence=licence,
-            listings_showing_it=showing,
-            seconds=round(secs, 1),
-            **r["plan"],
-            assessed=r["assessed"],
-        )
-        report("storage", **storage(db, n))
-        report("latency", **latencies(db, args.reps))
+        if args.reingest:  # a rescan's ingest: every listing already stored (the upsert path)
+            t = time.perf_counter()
+            with TreeCPU(roots) as cpu:
+                s = spark_ingest(path, url, tmp / "rejects2", master=args.master)
+            secs = time.perf_counter() - t
+            report(
+                "reingest_same_file",
+                seconds=round(secs, 1),
+                listings_per_s=round(s["read"] / secs),
+                cpu_us_per_listing=round(cpu.seconds / s["read"] * 1e6),
+                cpu_us_per_listing_by_process=cpu.per_listing_us(s["read"]),
+                load=load(),
+                **s,
+            )
+        if args.ingest_only:
+            report("storage", **storage(db, n))
+        else:
+            run_scans(args, db, url, path, n, roots, tmp, report)
     report(
         "memory",
         peak_tree_rss_mib=round(mem.peak_mb),
@@ -425,6 +394,79 @@ def main() -> None:
     if not args.keep:
         drop_database(args.pg_url, name)
     print(f"figures: {out / f'scale-{n}.json'}")
+
+
+def run_scans(args, db, url, path, n, roots, tmp: Path, report) -> None:
+    """Stages 2-3: the assessment on Spark (to Parquet, then to the store), the incremental rescan, storage and
+    the officer pages' latencies."""
+    from tisguard.detect.config import EngineConfig
+    from tisguard.pipeline.reference import load_reference
+    from tisguard.pipeline.spark_store import spark_scan_to_store
+    from tisguard.registry.store import registry_from_csv
+
+    # the text (and photo) assessment; the relisting / network phase is measured on its own below
+    snapshot = (replace(load_reference(db, REGISTRY, None), investigation=None), EngineConfig(), None)
+    base = baseline_rates(path, min(args.baseline, n), snapshot)
+    report("baseline_one_core_embedded", listings=min(args.baseline, n), **base)
+    rate1 = base["scan_no_output"]["listings_per_s"]
+    rate1_same = base["spark_partition_code_in_process"]["listings_per_s"]
+    cpu1_same = base["spark_partition_code_in_process"]["cpu_us"]
+
+    t = time.perf_counter()
+    with TreeCPU(roots) as cpu:
+        r = spark_scan_to_store(path, snapshot, None, tmp / "pq", master=args.master, investigation=False)
+    secs = time.perf_counter() - t
+    rate = r["assessed"] / secs
+    cpu_us = cpu.seconds / r["assessed"] * 1e6
+    report(
+        "scan_to_parquet",
+        seconds=round(secs, 1),
+        listings_per_s=round(rate),
+        per_core=round(rate / args.cores),
+        speedup_vs_one_core_scan=round(rate / rate1, 2),
+        speedup_vs_one_core_same_work=round(rate / rate1_same, 2),
+        cpu_us_per_listing=round(cpu_us),
+        # what the same CPU cost per listing gives on `cores` cores nobody else uses
+        speedup_on_free_cores=round(args.cores * cpu1_same / cpu_us, 2),
+        partitions=r["partitions"],
+        parquet_bytes_per_listing=round(sum(f.stat().st_size for f in (tmp / "pq").glob("*")) / n),
+        load=load(),
+    )
+
+    t = time.perf_counter()
+    with TreeCPU(roots) as cpu:
+        r = spark_scan_to_store(path, snapshot, url, master=args.master, investigation=False)
+    secs = time.perf_counter() - t
+    rate = r["assessed"] / secs
+    report(
+        "scan_store",
+        seconds=round(secs, 1),
+        listings_per_s=round(rate),
+        per_core=round(rate / args.cores),
+        speedup_vs_one_core_scan=round(rate / rate1, 2),
+        cpu_us_per_listing=round(cpu.seconds / r["assessed"] * 1e6),
+        load=load(),
+        **{k: v for k, v in r.items() if k != "plan"},
+    )
+
+    changed = tmp / "registry-changed.csv"
+    licence, showing = suspend_busiest_licence(db, changed)
+    # the same loaded snapshot with only the registry replaced: the model or catalogue files may change
+    # on disk while the benchmark runs, and that would (rightly) re-assess everything
+    snapshot = (replace(snapshot[0], registry=registry_from_csv(changed)[0]), EngineConfig(), None)
+    t = time.perf_counter()
+    r = spark_scan_to_store(path, snapshot, url, master=args.master, investigation=False)
+    secs = time.perf_counter() - t
+    report(
+        "incremental_after_registry_change",
+        suspended_licence=licence,
+        listings_showing_it=showing,
+        seconds=round(secs, 1),
+        **r["plan"],
+        assessed=r["assessed"],
+    )
+    report("storage", **storage(db, n))
+    report("latency", **latencies(db, args.reps))
 
 
 if __name__ == "__main__":

