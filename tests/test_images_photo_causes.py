@@ -234,3 +234,46 @@ def test_qr_code_seen_but_not_decoded_is_read_from_a_closer_look(module_px, rota
     assert [q.text for q in qrs] == [text]
     x0, y0, x1, y1 = qrs[0].box
     assert 300 < (x0 + x1) / 2 < 460 and 150 < (y0 + y1) / 2 < 330  # where the code is on the photo
+
+
+def test_misread_standard_beside_a_registry_licence_takes_the_licences_edition(reference):
+    """'มอก. 2433-2535' beside the registry's licence for 2432 (edition 2555): one digit off in the number and
+    one in the year; the registry's edition for that licence is taken. Two digits off in the year, or no
+    confirmed licence beside it: nothing."""
+    from tisguard.images.labelread import read
+
+    lic = _licence("2432")
+    year = int(lic["tis_year"])
+    near_year = f"{str(year)[:2]}{(int(str(year)[2]) + 2) % 10}{str(year)[3]}"
+    far_year = f"{str(year)[:2]}{(int(str(year)[2]) + 2) % 10}{(int(str(year)[3]) + 3) % 10}"
+    assert reference.catalogue.edition("2433", int(near_year)) is None
+    assert ("2432", year) in _standards(read(_lines(f"มอก. 2433-{near_year}", lic["licence_no"]), MARK, reference))
+    assert ("2432", year) not in _standards(read(_lines(f"มอก. 2433-{far_year}", lic["licence_no"]), MARK, reference))
+    assert not _standards(read(_lines(f"มอก. 2433-{near_year}"), MARK, reference))
+
+
+def test_part_and_year_separated_by_a_dot(reference):
+    from tisguard.images.labelread import read
+
+    if reference.catalogue.edition("3000 เล่ม 4", 2563) is None:
+        pytest.skip("catalogue lacks TIS 3000 part 4, 2563")
+    assert ("3000 เล่ม 4", 2563) in _standards(read(_lines("มอก. 3000 tau 4.2563"), [], reference))
+
+
+@pytest.mark.parametrize("tis", ["2432", "60335 เล่ม 2(7)"])
+def test_licence_whose_slash_was_read_twice(reference, tis):
+    """'ท8874-23/760335 เล่ม 2(7)': the slash read as '/7' (a six-digit standard is no licence number at all);
+    only the registry turns it into its licence."""
+    from tisguard.images.labelread import read
+
+    try:
+        lic = _licence(tis)
+    except StopIteration:
+        pytest.skip(f"no active licence for {tis} in the dev registry")
+    no = lic["licence_no"]
+    head, tail = no.split("/", 1)
+    r = read(_lines(f"{head}/7{tail}"), MARK, reference)
+    assert [l["licence_no"] for l in r.licences] == [no], r.dropped
+    other = f"{head[:-1]}{(int(head[-1]) + 5) % 10}/7{tail}"  # a sub-number the registry lacks
+    if reference.registry.by_number(other.replace("/7", "/", 1)) is None:
+        assert not read(_lines(other), MARK, reference).licences

@@ -29,7 +29,7 @@ _PART = (
 LICENCE_SHAPE = re.compile(
     r"(?<![\d/])\(?\s*+"
     + _TYPE
-    + r"\s*+\)?\s*+(\d{1,7})(?:\s*+[-–.,]\s*+|\s++)(\d{1,5})\s*+[/|]\s*+(\d{1,5})(?![\d])"
+    + r"\s*+\)?\s*+(\d{1,7})(?:\s*+[-–.,]\s*+|\s++)(\d{1,5})\s*+[/|]\s*+(\d{1,6})(?![\d])"
     + _PART
 )
 _THAI_TYPES = {"นค", "ท", "น", "ส"}
@@ -43,7 +43,7 @@ _KEYWORD = re.compile(r"ใบอนุญาต|อนุญาต|licen[cs]e|l
 # dash, a year whose 5 was misread ('17-2861') is read too (only there: '10.2493 เล่ม 1-2554' is no year 2493).
 _PART_WORD = r"(?:[เแ]{0,2}[ก-ฮ][่้]?ม|part|[a-z]{3})"
 _STANDARD = re.compile(
-    r"(?<![\d/])(\d{1,5})(?:\s*+" + _PART_WORD + r"\s*+(\d{1,3}(?:\s*+\(\s*+\d{1,3}\s*+\))?)\s*+[-–]?|\s*+[-–.])"
+    r"(?<![\d/])(\d{1,5})(?:\s*+" + _PART_WORD + r"\s*+(\d{1,3}(?:\s*+\(\s*+\d{1,3}\s*+\))?)\s*+[-–.]?|\s*+[-–.])"
     r"\s*+(25\d\d\d?|(?<=[-–])2\d\d\d)(?!\d)"
 )
 # 'มอก. 1228 2561': the dash lost. Only right after the 'มอก' prefix (or OCR's reading of it: 'ทอก', 'non.',
@@ -153,14 +153,23 @@ def _standards(lines: list[Line], catalogue, unconfirmed: list | None = None) ->
     return out
 
 
-def _standards_from_licences(reading: Reading, unconfirmed: list, catalogue) -> None:
+def _standards_from_licences(reading: Reading, unconfirmed: list, ref) -> None:
     """A standard number misread by one digit ('62363' for 62368) is taken when a licence read and
     confirmed on the same label is for that standard and the edition year read is in the catalogue for
-    it: the label's two readings agree, and the catalogue holds exactly that edition."""
+    it: the label's two readings agree, and the catalogue holds exactly that edition. When the year read
+    is not an edition of that standard but is one digit from the edition the registry records for the
+    confirmed licence ('๒๒๑๕-๒๕๒๑' beside ท3547-93/2214 of 2214-2561), that edition is taken: the licence
+    is the registry's, and the printed standard differs from its own by at most a digit in each half."""
     from rapidfuzz.distance import Levenshtein
 
+    catalogue = ref.catalogue
     have = {(s["tis"], s["year_be"]) for s in reading.standards}
     lic_standards = {l["tis"] for l in reading.licences if l.get("how") in ("registry", "near_mark", "keyword")}
+    editions = {}  # standard → the edition year the registry records for a licence on this label
+    for l in reading.licences:
+        known = ref.registry.by_number(l["licence_no"]) if l.get("how") == "registry" and len(ref.registry) else None
+        if known is not None and known.tis_year:
+            editions[known.tis_number] = int(known.tis_year)
     for number, part, years, line in unconfirmed:
         for tis in lic_standards:
             base, _, lic_part = tis.partition(" เล่ม ")
@@ -168,10 +177,18 @@ def _standards_from_licences(reading: Reading, unconfirmed: list, catalogue) -> 
                 part and canonical_part(part) != canonical_part(lic_part or None)
             ):
                 continue
-            for y in years:
-                if (tis, y) not in have and catalogue.edition(tis, y) is not None:
+            found = [y for y in years if catalogue.edition(tis, y) is not None]
+            if not found and tis in editions and any(_one_digit_apart(y, editions[tis]) for y in years):
+                found = [editions[tis]] if catalogue.edition(tis, editions[tis]) is not None else []
+            for y in found:
+                if (tis, y) not in have:
                     have.add((tis, y))
                     reading.standards.append({"tis": tis, "year_be": y, "line": line, "how": "licence_on_label"})
+
+
+def _one_digit_apart(a: int, b: int) -> bool:
+    x, y = str(a), str(b)
+    return len(x) == len(y) and sum(c != d for c, d in zip(x, y)) == 1
 
 
 def _licence_text(type_: str | None, m: re.Match) -> str:
@@ -184,8 +201,9 @@ def _licence_text(type_: str | None, m: re.Match) -> str:
 
 
 def _in_registry(registry, number: str, m: re.Match, type_guessed: bool):
-    """The registry's licence for a reading: as read; without a guessed type letter; and with one or two
-    leading digits dropped from the running number (OCR reads the type letter ท/น as 1 or 4)."""
+    """The registry's licence for a reading: as read; without a guessed type letter; with one or two
+    leading digits dropped from the running number (OCR reads the type letter ท/น as 1 or 4); and with a
+    leading 1 or 7 dropped from the standard after the slash ('/760335' for /60335: the slash read twice)."""
     if not len(registry):
         return None
     hit = registry.by_number(number)
@@ -196,6 +214,9 @@ def _in_registry(registry, number: str, m: re.Match, type_guessed: bool):
         if hit is not None or len(running) - cut < 1:
             break
         hit = registry.by_number(f"{running[cut:]}-{int(m.group(3))}/{number.split('/', 1)[1]}")
+    suffix = number.split("/", 1)[1]
+    if hit is None and len(m.group(4)) >= 3 and m.group(4)[0] in "17":
+        hit = registry.by_number(f"{number.split('/', 1)[0]}/{suffix[1:]}")
     return hit
 
 
@@ -268,8 +289,11 @@ def _licences(lines: list[Line], marks: list[dict], standards: list[dict], ref, 
             guessed = thai_type or _GUESS.get(printed or "", None)
             number = _licence_text(guessed, m)
             parts = licence_parts(number)
-            if parts is None:
-                continue
+            if parts is None:  # not a licence number as read ('/760335'): only as the registry's
+                known = _in_registry(ref.registry, number, m, guessed != thai_type)
+                parts = licence_parts(known.licence_no) if known is not None else None
+                if parts is None:
+                    continue
             key = licence_key(number)
             if key in seen:
                 continue
@@ -399,6 +423,6 @@ def read(ocr_lines: list[dict], marks: list[dict], ref) -> Reading:
     reading.standards = _standards(lines, ref.catalogue, unconfirmed)
     _licences(lines, marks, reading.standards, ref, reading)
     _licences_slash_lost(lines, reading.standards, ref, reading)
-    _standards_from_licences(reading, unconfirmed, ref.catalogue)
+    _standards_from_licences(reading, unconfirmed, ref)
     _licensee(lines, reading, ref)
     return reading
