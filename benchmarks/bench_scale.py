@@ -103,7 +103,7 @@ class TreeCPU:
         self._t = threading.Thread(target=self._run, daemon=True)
 
     def _sample(self) -> None:
-        parent, cpu = {}, {}
+        parent, cpu, comm = {}, {}, {}
         tck = os.sysconf("SC_CLK_TCK")
         for d in os.listdir("/proc"):
             if not d.isdigit():
@@ -113,8 +113,7 @@ class TreeCPU:
                 f = stat[stat.rindex(")") + 2 :].split()
                 parent[int(d)] = int(f[1])
                 cpu[int(d)] = (int(f[11]) + int(f[12])) / tck
-                if int(d) not in self.kind:
-                    self.kind[int(d)] = stat[stat.index("(") + 1 : stat.rindex(")")]
+                comm[int(d)] = stat[stat.index("(") + 1 : stat.rindex(")")]  # spark-submit's shell becomes java
             except (OSError, ValueError, IndexError):
                 continue
         frontier, tree = list(self.roots), set()
@@ -127,6 +126,7 @@ class TreeCPU:
         for p in tree:
             if p in cpu:
                 self.seen[p] = max(self.seen.get(p, 0.0), cpu[p])
+                self.kind[p] = comm[p]
 
     def _run(self) -> None:
         while not self._stop.wait(0.25):

@@ -204,3 +204,27 @@ def test_capture_time_without_zone_is_read_in_the_servers_zone(tmp_path):
     assert got[recs[0]["listing_id"]] == want
     assert got[recs[1]["listing_id"]].isoformat().startswith("2026-03-21T01:30:00")
     assert want in snap
+
+
+def _nested(depth: int):
+    v = "x"
+    for _ in range(depth):
+        v = [v]
+    return v
+
+
+@pytest.mark.parametrize("depth", [29, 30, 31, 32, 33])
+def test_structure_check_finds_deep_nesting_on_either_side_of_its_shortcut(depth):
+    """A record with fewer containers than MAX_DEPTH is cleared without the walk; from 32 levels it is refused."""
+    from tisguard.spec.listing import MAX_DEPTH, structure_errors
+
+    errors = structure_errors({"platform": "shopee", "listing_id": "a", "extra_blob": _nested(depth)})
+    assert [e.field for e in errors] == (["extra_blob"] if depth >= MAX_DEPTH else [])
+
+
+def test_structure_check_walks_a_record_whose_text_is_full_of_brackets():
+    from tisguard.spec.listing import structure_errors
+
+    raw = {"platform": "shopee", "listing_id": "a", "description": "[{" * 40, "seller": {"id": "s", "x\x00": 1}}
+    assert [(e.field, "NUL" in e.reason) for e in structure_errors(raw)] == [("seller.'x\\x00'", True)]
+    assert structure_errors({**raw, "seller": {"id": "s"}}) == []

@@ -141,9 +141,13 @@ def structure_errors(raw: dict, record_no: int = 0, listing_id: str | None = Non
     Cheap for a plain record: orjson refuses lone surrogates and escapes NUL, so one pass in C clears the text of
     almost every record, and the walk then only counts the depth of containers."""
     try:
-        check_text = b"\\u0000" in orjson.dumps(raw)
+        dumped = orjson.dumps(raw)
     except (orjson.JSONEncodeError, TypeError):
         check_text = True  # a surrogate, or something else odd: look at every string to name the field
+    else:
+        check_text = b"\\u0000" in dumped
+        if not check_text and dumped.count(b"{") + dumped.count(b"[") < MAX_DEPTH:
+            return []  # clean text, and fewer containers in all than levels allowed: nothing to find
     errors: list[RecordError] = []
     stack: list[tuple[dict | list, tuple, int]] = [(raw, (), 0)]
     while stack and len(errors) < 20:
