@@ -24,7 +24,7 @@ fi
 # so two processes on this 2-core machine take ~14 min instead of ~20. TISGUARD_TEST_WORKERS=0 runs it in one.
 WORKERS="${TISGUARD_TEST_WORKERS:-2}"
 if [ "$WORKERS" = 0 ]; then
-  .venv/bin/python -m pytest -q -p no:cacheprovider tests "$@"
+  .venv/bin/python -m pytest -q -p no:cacheprovider --durations=25 tests "$@"
 else
-  .venv/bin/python -m pytest -q -p no:cacheprovider -n "$WORKERS" tests "$@"
+  .venv/bin/python -m pytest -q -p no:cacheprovider --durations=25 -n "$WORKERS" tests "$@"
 fi
