@@ -114,6 +114,11 @@ class TreeCPU:
                 parent[int(d)] = int(f[1])
                 cpu[int(d)] = (int(f[11]) + int(f[12])) / tck
                 comm[int(d)] = stat[stat.index("(") + 1 : stat.rindex(")")]  # spark-submit's shell becomes java
+                if comm[int(d)] == "postgres" and int(d) not in self.kind:  # a backend, or autovacuum, WAL, ...
+                    title = Path(f"/proc/{d}/cmdline").read_bytes().split(b"\0")[0].decode(errors="replace")
+                    comm[int(d)] = "postgres background" if "postgres: " in title else "postgres"
+                    if title.startswith("postgres: ") and title.count(" ") >= 3 and "(" in title:
+                        comm[int(d)] = "postgres"  # "postgres: user db host(port) ...": a client's backend
             except (OSError, ValueError, IndexError):
                 continue
         frontier, tree = list(self.roots), set()
@@ -126,7 +131,8 @@ class TreeCPU:
         for p in tree:
             if p in cpu:
                 self.seen[p] = max(self.seen.get(p, 0.0), cpu[p])
-                self.kind[p] = comm[p]
+                if not self.kind.get(p, "").startswith("postgres"):
+                    self.kind[p] = comm[p]
 
     def _run(self) -> None:
         while not self._stop.wait(0.25):
@@ -152,7 +158,7 @@ class TreeCPU:
         out: dict[str, float] = {}
         for p, v in self.seen.items():
             comm = self.kind.get(p, "?")
-            k = "postgres" if comm.startswith("postgres") else "java" if comm.startswith("java") else "python"
+            k = comm if comm.startswith(("postgres", "java")) else "python"
             k = k if comm.startswith(("postgres", "java", "python", "pyspark")) else "other"
             out[k] = out.get(k, 0.0) + v - self.base.get(p, 0.0)
         return {k: round(v / n * 1e6, 1) for k, v in sorted(out.items())}

@@ -112,11 +112,12 @@ def _seller_pks(cur, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
 def _upsert_sellers(cur, batch: list[Listing]) -> dict[tuple[str, str], int]:
     """The batch's sellers' primary keys; sellers not stored yet are inserted (a seller is written once, as
     on SQLite: later records do not change it). Sellers recur across batches, so most are only looked up."""
-    rows = {(l.platform, l.seller.id): seller_row(l) for l in batch}
-    found = _seller_pks(cur, sorted(rows))
-    missing = sorted(k for k in rows if k not in found)
+    last = {(l.platform, l.seller.id): l for l in batch}  # a seller's row from its last record, as on SQLite
+    found = _seller_pks(cur, sorted(last))
+    missing = sorted(k for k in last if k not in found)
     if missing:
         cols = ", ".join(SELLER_COLS)
+        rows = {k: seller_row(last[k]) for k in missing}
         arrays = [[rows[k][c] for k in missing] for c in SELLER_COLS]
         types = ["boolean" if c == "dbd_registered" else "text" for c in SELLER_COLS]
         cur.execute(
