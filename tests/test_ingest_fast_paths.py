@@ -228,3 +228,32 @@ def test_structure_check_walks_a_record_whose_text_is_full_of_brackets():
     raw = {"platform": "shopee", "listing_id": "a", "description": "[{" * 40, "seller": {"id": "s", "x\x00": 1}}
     assert [(e.field, "NUL" in e.reason) for e in structure_errors(raw)] == [("seller.'x\\x00'", True)]
     assert structure_errors({**raw, "seller": {"id": "s"}}) == []
+
+
+def _check_limit_first(rec_no, raw):
+    """check_record as it was: the nesting limit before the spec."""
+    from tisguard.ingest.limits import MAX_NESTING, too_deep
+    from tisguard.spec.listing import RecordError, listing_from_record
+
+    if isinstance(raw, dict) and (deep := too_deep(raw)) is not None:
+        lid = raw.get("listing_id") if isinstance(raw.get("listing_id"), str) else None
+        return None, [RecordError(rec_no, deep, f"nested more than {MAX_NESTING} levels", lid)]
+    return listing_from_record(rec_no, raw)
+
+
+@pytest.mark.parametrize("depth", [2, 31, 32, 64, 65, 66, 300])
+@pytest.mark.parametrize("valid_otherwise", [True, False])
+def test_nesting_limit_checked_after_the_spec_gives_the_same_answer(depth, valid_otherwise):
+    from tisguard.ingest.limits import MAX_NESTING
+    from tisguard.ingest.pipeline import check_record
+    from tisguard.spec.listing import MAX_DEPTH
+
+    assert MAX_DEPTH <= MAX_NESTING  # what lets check_record look at the limit only for refused records
+    raw = {**_records(1)[0], "extra_blob": {"a": _nested(depth)}}
+    if not valid_otherwise:
+        raw["price"] = -1
+    got, want = check_record(7, raw), _check_limit_first(7, raw)
+    assert [e.as_dict() for e in got[1]] == [e.as_dict() for e in want[1]]
+    assert (got[0] is None) == (want[0] is None)
+    if depth >= 65:
+        assert got[1][0].reason == f"nested more than {MAX_NESTING} levels"

@@ -69,13 +69,18 @@ def _is_data_error(e: BaseException) -> bool:
 
 
 def check_record(rec_no: int, raw) -> tuple[Listing | None, list[RecordError]]:
-    """A reader's output → the listing, or why it is rejected (shape limits first, then the spec)."""
-    if isinstance(raw, dict):
+    """A reader's output → the listing, or why it is rejected (shape limits first, then the spec).
+
+    The nesting limit is looked at only for a record the spec refuses: validation walks a record without
+    recursion and refuses anything nested deeper than its own, lower limit, so a valid record is never too
+    deep, and an invalid one gets the same answer as if the limit had been checked first."""
+    listing, errors = listing_from_record(rec_no, raw)
+    if errors and isinstance(raw, dict):
         deep = too_deep(raw)
         if deep is not None:
             lid = raw.get("listing_id") if isinstance(raw.get("listing_id"), str) else None
             return None, [RecordError(rec_no, deep, f"nested more than {MAX_NESTING} levels", lid)]
-    return listing_from_record(rec_no, raw)
+    return listing, errors
 
 
 @contextmanager
