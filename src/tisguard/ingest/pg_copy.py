@@ -170,7 +170,10 @@ def _all_aware(rows: list) -> bool:
 def _insert_new(cur, rnd: dict, keys: list, seller_pk: dict, hashes: dict, now: datetime, run_id) -> dict:
     """Listings not in the store yet: COPY straight into `listings` (ids drawn from its sequence first),
     `listing_snapshots` and `listing_images`: each row is written once, by its table's own COPY."""
-    cur.execute("SELECT nextval('listings_id_seq') FROM generate_series(1, %s)", (len(keys),))
+    cur.execute(
+        "SELECT nextval(q.seq) FROM (SELECT pg_get_serial_sequence('listings', 'id') AS seq) q, generate_series(1, %s)",
+        (len(keys),),
+    )
     ids = [r[0] for r in cur.fetchall()]
     rows, images = _copy_rows(rnd, keys, seller_pk, hashes, now, run_id)
     pks = dict(zip(keys, ids))
