@@ -63,7 +63,7 @@ def test_every_path_gives_the_same_assessment(tmp_path, db, backend_env):
 
     # the store: registry, a model trained into the data dir, listings, confirmed violations of two sellers
     assert cli("registry", "import", DEV / "registry.csv").exit_code == 0
-    trained = cli_json("train", small)
+    trained = cli_json("train", small, "--no-extra")
     assert trained["out"].startswith(str(settings.data_dir))
     assert cli("ingest", src).exit_code == 0
     with db.begin() as conn:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
 from conftest import DEV
 from helpers import cli, cli_json
@@ -79,7 +80,7 @@ def test_train_writes_a_model_that_loads_without_pickle(tmp_path):
         "\n".join((DEV / "train.jsonl").read_text(encoding="utf-8").splitlines()[:1200]) + "\n", encoding="utf-8"
     )
     out = tmp_path / "m" / "category.json"
-    r = cli_json("train", small, "--out", out)
+    r = cli_json("train", small, "--no-extra", "--out", out)
     assert out.exists() and out.with_suffix(".npz").exists()
     np.load(out.with_suffix(".npz"), allow_pickle=False)
     from tisguard.detect.model import CategoryModel
@@ -112,7 +113,41 @@ def test_a_trained_model_in_the_data_dir_is_used(tmp_path, monkeypatch):
     small.write_text(
         "\n".join((DEV / "train.jsonl").read_text(encoding="utf-8").splitlines()[:800]) + "\n", encoding="utf-8"
     )
-    trained = cli_json("train", small)
+    trained = cli_json("train", small, "--no-extra")
     assert (tmp_path / "data" / "models" / "category.json").exists()
     f = cli_json("evaluate", DEV / "test.jsonl", "--registry", DEV / "registry.csv")
     assert f"model={trained['version']}" in f["engine_version"]
+
+
+@pytest.mark.parametrize(
+    ("learner", "hidden_layer"), [("mlp", True), ("linear", False)], ids=["mlp (shipped)", "linear"]
+)
+def test_each_learner_scores_one_listing_as_a_batch_does(tmp_path, learner, hidden_layer):
+    """The pre-listing check scores one listing (a row-sum), a scan scores batches (one sparse product): both
+    paths must give the same probabilities, with and without the hidden layer."""
+    from tisguard.detect.features import record_keys
+    from tisguard.detect.lexicon import Lexicon
+    from tisguard.detect.model import CategoryModel
+
+    rows = (DEV / "train.jsonl").read_text(encoding="utf-8").splitlines()
+    small = tmp_path / "small.jsonl"
+    small.write_text("\n".join(rows[:700]) + "\n", encoding="utf-8")
+    out = tmp_path / "m" / "category.json"
+    r = cli_json("train", small, "--no-extra", "--no-decisions", "--learner", learner, "--epochs", "15", "--out", out)
+    m = CategoryModel.load(out)
+    assert (m.hidden_weights is not None) == hidden_layer and r["version"].startswith(
+        "cat-mlp" if hidden_layer else "cat-lr"
+    )
+    lex = Lexicon.load()
+    keys = [record_keys(json.loads(line), lex)[0] for line in rows[1000:1060]]
+    batch = m.predict_proba_many(keys)
+    single = np.vstack([m.predict_proba_keys(k) for k in keys])
+    assert np.allclose(batch, single, atol=1e-5)
+    assert len({int(i) for i in batch.argmax(axis=1)}) > 1  # a model that learnt something, not one class
+
+
+def test_an_unknown_learner_is_refused_by_name(tmp_path):
+    small = tmp_path / "small.jsonl"
+    small.write_text((DEV / "train.jsonl").read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    r = cli("train", small, "--no-extra", "--no-decisions", "--learner", "forest", "--out", tmp_path / "m.json")
+    assert r.exit_code != 0 and "learner" in r.output and "forest" in r.output

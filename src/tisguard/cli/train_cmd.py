@@ -80,7 +80,12 @@ def train(
         int,
         typer.Option(help="k-fold cross-validation first (k ≥ 2): calibration + held-out figures on --with-real-dev"),
     ] = 0,
-    c: Annotated[float, typer.Option(help="inverse regularisation strength")] = 8.0,
+    learner: Annotated[
+        str, typer.Option(help="mlp (one hidden ReLU layer, the shipped model) or linear (logistic regression)")
+    ] = "mlp",
+    hidden: Annotated[int, typer.Option(help="mlp: hidden units")] = 128,
+    epochs: Annotated[int, typer.Option(help="mlp: passes over the training data")] = 40,
+    c: Annotated[float, typer.Option(help="linear: inverse regularisation strength")] = 8.0,
     data: DataOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -88,13 +93,14 @@ def train(
 
     Merges, each with its own weight: TRAIN_FILE (the generator's split), the hand-written sets, the real
     listings given with --with-real-dev, and the officers' confirmed/dismissed decisions from the store."""
-    from tisguard.training.train import Source, TrainingDataError, train_sources
+    from tisguard.training.train import Learner, Source, TrainingDataError, train_sources
 
     if cv == 1 or cv < 0:
         fail("--cv: give 0 (no cross-validation) or a number of folds ≥ 2")
     if not train_file.exists():
         fail(f"{train_file}: no such file (run from the project root, or give the path)")
     try:
+        how = Learner(kind=learner, hidden=hidden, epochs=epochs, c=c)
         sources = [Source.from_file("synthetic", train_file)]
         if not no_extra:
             paths = extra if extra else [p for p in DEFAULT_EXTRAS if p.exists()]
@@ -106,7 +112,7 @@ def train(
         if decisions and (dec := _officer_decisions(data)) is not None:
             sources.append(dec)
         out = out or settings_for(data).models_dir / "category.json"
-        result = train_sources(sources, out, c=c, cv=cv)
+        result = train_sources(sources, out, learner=how, cv=cv)
     except TrainingDataError as e:
         fail(str(e))
     used = ", ".join(f"{s['name']} {s['used']}" for s in result["sources"])

@@ -2,8 +2,9 @@
 head, attributes, brand and price.
 
 Keys (one function feeds training and scoring, so the two can never drift apart):
-- character 2–3-grams of ' title | category ', with standard and licence numbers masked: a number
-  written in the listing is evidence about compliance, not about what the product is;
+- character 2–3-grams of the title and (computed once per category path) of '| category ', with standard and
+  licence numbers masked: a number written in the listing is evidence about compliance, not about what the
+  product is;
 - lexicon and product-term hits of the title, placed by role. Thai titles name the head product first
   ('ผ้าคลุม พัดลม' is a cover), English and Chinese usually last ('fan cover'); words after a "for" marker
   ('สำหรับ', 'ใช้กับ', 'compatible with', '适用于') name what the item goes with, not what is sold. So a
@@ -25,11 +26,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 from tisguard.detect.lexicon import LexHit, Lexicon
 from tisguard.detect.text import normalize
 
-FEATURES_VERSION = 9  # bump when the keys below change: a model only fits the scheme it was trained with
+FEATURES_VERSION = 10  # bump when the keys below change: a model only fits the scheme it was trained with
 NGRAM_RANGE = (2, 3)
 DESC_HEAD_CHARS = 400
 ATTR_CHARS = 400
@@ -56,8 +58,21 @@ def mask_marks(text: str) -> str:
     return _MARK_NUMBER.sub(lambda m: _DIGIT.sub("#", m.group(0)), text)
 
 
-def model_text(title_norm: str, category_norm: str) -> str:
-    return f" {title_norm} | {category_norm} " if category_norm else f" {title_norm} "
+def title_text(title_norm: str) -> str:
+    """The title as the model reads it: masked numbers, a space each side (lexicon hit offsets are in this)."""
+    return f" {mask_marks(title_norm)} "
+
+
+@lru_cache(maxsize=65536)
+def category_keys(category: str, lexicon: Lexicon) -> tuple[str, ...]:
+    """Keys of a raw platform category: the n-grams of '| category ' and its lexicon hits under `K`.
+
+    Marketplaces have a few thousand category paths and every listing repeats one, so the keys are
+    computed once per path (and per lexicon: a reloaded lexicon is another key)."""
+    norm = normalize(category).text if category else ""
+    if not norm:
+        return ()
+    return (*ngram_keys(f"| {norm} "), *field_keys("K", lexicon.kinds_in(norm)))
 
 
 _SLICES: dict[int, list[slice]] = {}
@@ -216,41 +231,36 @@ def description_head(description: str | None) -> str:
     return description[:DESC_HEAD_CHARS].lower() if description else ""
 
 
-def price_key(price: float | None) -> list[str]:
-    if not price or price <= 0:
-        return []
-    return [f"{PRICE_PREFIX}{min(int(math.log2(price + 1)), 17)}"]
-
-
 def feature_keys(
     title_norm: str,
-    category_norm: str,
+    category: str | None,
     description: str | None,
     lexicon: Lexicon,
     brand: str | None = None,
     attributes: Mapping[str, object] | None = None,
     price: float | None = None,
 ) -> tuple[list[str], list[LexHit]]:
-    """Feature keys and the title's lexicon hits, from normalised title and category and the raw rest:
-    the one place both training and scoring build them, so the two cannot drift apart."""
-    title = mask_marks(title_norm)
-    text = model_text(title, category_norm)
-    hits = lexicon.scan_with_spacing_variants(text)
-    t_end = len(title) + 1  # offsets below this are in the title (after the leading space)
-    title_hits = _outermost([h for h in hits if h.start < t_end])
-    structured = title_keys(title_hits) + glued_keys(text, title_hits)
-    if category_norm:
-        structured += field_keys("K", {(h.kind, h.tis) for h in hits if h.start >= t_end})
+    """Feature keys and the title's lexicon hits, from the normalised title and the raw rest: the one place
+    both training and scoring build them, so the two cannot drift apart."""
+    text = title_text(title_norm)
+    title_hits = _outermost(lexicon.scan_with_spacing_variants(text))
+    keys = ngram_keys(text)
+    keys += title_keys(title_hits)
+    keys += glued_keys(text, title_hits)
+    if category:
+        keys += category_keys(category, lexicon)
     desc = description_head(description)
     if desc:
-        structured += field_keys("D", lexicon.kinds_in(desc))
+        keys += field_keys("D", lexicon.kinds_in(desc))
     if attributes:
         values = " ".join(str(v) for v in attributes.values())[:ATTR_CHARS].lower()
         if values:
-            structured += field_keys("A", lexicon.kinds_in(values))
+            keys += field_keys("A", lexicon.kinds_in(values))
     if brand and brand.strip():
-        structured.append("\x00B:" + brand.strip().lower()[:40])
-    return ngram_keys(text) + structured + price_key(price), title_hits
+        keys.append("\x00B:" + brand.strip().lower()[:40])
+    if price and price > 0:
+        keys.append(f"{PRICE_PREFIX}{min(int(math.log2(price + 1)), 17)}")
+    return keys, title_hits
 
 
 def record_keys(rec: Mapping, lexicon: Lexicon) -> tuple[list[str], list[LexHit]]:
@@ -258,7 +268,7 @@ def record_keys(rec: Mapping, lexicon: Lexicon) -> tuple[list[str], list[LexHit]
     attrs = rec.get("attributes")
     return feature_keys(
         normalize(rec.get("title") or "").text,
-        normalize(rec.get("platform_category") or "").text,
+        rec.get("platform_category") if isinstance(rec.get("platform_category"), str) else None,
         rec.get("description") or "",
         lexicon,
         rec.get("brand") if isinstance(rec.get("brand"), str) else None,

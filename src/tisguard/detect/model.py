@@ -1,8 +1,11 @@
-"""The category model: a linear classifier over hashed-free feature keys, stored as plain arrays + JSON.
+"""The category model over feature keys, stored as plain arrays + JSON: a linear classifier, or one hidden
+ReLU layer under it (a small multilayer perceptron), which can weigh a product word differently when the
+listing's head noun is a part or a consumable ('น้ำยาขจัดตะกรัน เตารีด' is not an iron) — a linear model can only add.
 
-Files: `<name>.npz` (weights, bias; loaded with allow_pickle=False) and `<name>.json` (classes,
-vocabulary, temperature, typical prices, version). Scoring one listing is a dict lookup per
-feature and one row-sum: no scikit-learn at scoring time, so a single listing costs microseconds.
+Files: `<name>.npz` (weights, bias, and `hidden_weights`, `hidden_bias` when there is a hidden layer; loaded
+with allow_pickle=False) and `<name>.json` (classes, vocabulary, temperature, typical prices, version).
+Scoring one listing is a dict lookup per feature and one row-sum (plus one small matrix product with a hidden
+layer): no scikit-learn at scoring time, so a single listing costs microseconds.
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ class CategoryModel:
     temperature: float
     version: str
     meta: dict
+    # (features, hidden) and (hidden,): the first layer when there is one; `weights` is then (hidden, classes)
+    hidden_weights: np.ndarray | None = None
+    hidden_bias: np.ndarray | None = None
 
     @property
     def none_index(self) -> int:
@@ -39,9 +45,13 @@ class CategoryModel:
         return idx
 
     def predict_proba_keys(self, keys: list[str]) -> np.ndarray:
-        # Row 0 of the weights is padding (all zeros) so that filter(None, ...) drops unknown keys in C.
+        # Row 0 of the first layer is padding (all zeros) so that filter(None, ...) drops unknown keys in C.
         idx = list(filter(None, map(self.vocab.get, keys)))
-        logits = self.weights[idx].sum(axis=0) + self.bias if idx else self.bias.copy()
+        if self.hidden_weights is None:
+            logits = self.weights[idx].sum(axis=0) + self.bias if idx else self.bias.copy()
+        else:
+            h = self.hidden_weights[idx].sum(axis=0) + self.hidden_bias if idx else self.hidden_bias.copy()
+            logits = np.maximum(h, 0.0) @ self.weights + self.bias
         z = logits / self.temperature
         z = np.exp(z - z.max())
         return z / z.sum()
@@ -58,7 +68,11 @@ class CategoryModel:
             (np.ones(len(indices), dtype=np.float32), np.asarray(indices, dtype=np.int32), np.asarray(indptr)),
             shape=(len(keys_list), len(self.vocab)),
         )
-        z = (x @ self.weights + self.bias) / self.temperature
+        if self.hidden_weights is None:
+            z = (x @ self.weights + self.bias) / self.temperature
+        else:
+            h = np.maximum(x @ self.hidden_weights + self.hidden_bias, 0.0)
+            z = (h @ self.weights + self.bias) / self.temperature
         z = np.exp(z - z.max(axis=1, keepdims=True))
         return z / z.sum(axis=1, keepdims=True)
 
@@ -70,9 +84,13 @@ class CategoryModel:
         vocab_list = [None] * len(self.vocab)
         for k, i in self.vocab.items():
             vocab_list[i] = k
-        np.savez_compressed(
-            json_path.with_suffix(".npz"), weights=self.weights.astype(np.float16), bias=self.bias.astype(np.float32)
-        )
+        arrays = {"weights": self.weights.astype(np.float16), "bias": self.bias.astype(np.float32)}
+        if self.hidden_weights is not None:
+            arrays |= {
+                "hidden_weights": self.hidden_weights.astype(np.float16),
+                "hidden_bias": self.hidden_bias.astype(np.float32),
+            }
+        np.savez_compressed(json_path.with_suffix(".npz"), **arrays)
         json_path.write_text(
             json.dumps(
                 {
@@ -102,6 +120,7 @@ class CategoryModel:
                 f"(this code uses f{FEATURES_VERSION}); run `tisguard train`"
             )
         arrays = np.load(json_path.with_suffix(".npz"), allow_pickle=False)
+        hidden = "hidden_weights" in arrays.files
         return cls(
             doc["classes"],
             {k: i for i, k in enumerate(doc["vocab"])},
@@ -110,4 +129,6 @@ class CategoryModel:
             float(doc["temperature"]),
             doc["version"],
             doc["meta"],
+            arrays["hidden_weights"].astype(np.float32) if hidden else None,
+            arrays["hidden_bias"].astype(np.float32) if hidden else None,
         )

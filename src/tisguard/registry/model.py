@@ -57,6 +57,7 @@ class Registry:
 
     def __post_init__(self) -> None:
         self._by_key = {licence_key(l.licence_no): l for l in self.licences}
+        self._by_number_memo: dict[str, Licence | None] = {}  # the registry never changes once built
         self._by_base: dict[str, list[tuple[Licence, str | None]]] = {}
         self._by_brand: dict[str, list[Licence]] = {}
         self._by_licensee: dict[str, list[Licence]] = {}
@@ -79,7 +80,17 @@ class Registry:
         whatever the part suffix says ('/685', '/685(1)', '/685 เล่ม 1'), with the type letter when the
         text has one: a licence whose standard is the one written is preferred; if the text leaves
         several possible (two parts of one standard under one running number, which TISI does not
-        normally issue), the active one, then the lowest number, so the answer is deterministic."""
+        normally issue), the active one, then the lowest number, so the answer is deterministic.
+        Answers are remembered (a scan looks the same number up from two or three detectors)."""
+        memo = self._by_number_memo
+        if text in memo:
+            return memo[text]
+        if len(memo) >= 65536:
+            memo.clear()
+        found = memo[text] = self._look_up_number(text)
+        return found
+
+    def _look_up_number(self, text: str) -> Licence | None:
         hit = self._by_key.get(licence_key(text))
         if hit is not None:
             return hit

@@ -16,7 +16,7 @@ import re
 
 import numpy as np
 
-from tisguard.training.train import Examples, Fitted, Source, fit, fit_temperature
+from tisguard.training.train import Examples, Fitted, Learner, Source, fit, fit_temperature
 
 FLAG = ("unverified", "non_compliant")
 _CODE = re.compile(r"\S*\d\S*")  # any token with a digit: model codes, sizes, capacities
@@ -43,7 +43,13 @@ def _folds(ex: Examples, sources: list[Source], k: int, grouped: set[int]) -> np
 
 
 def cross_validate(
-    ex: Examples, sources: list[Source], classes: list[str], lexicon, c: float, k: int, evaluate_source: str | None
+    ex: Examples,
+    sources: list[Source],
+    classes: list[str],
+    lexicon,
+    learner: Learner,
+    k: int,
+    evaluate_source: str | None,
 ) -> dict:
     """Returns the calibrated temperature and the held-out figures (see the module docstring)."""
     real = {i for i, s in enumerate(sources) if s.name in ("real-dev", "officer-decisions")}
@@ -55,7 +61,7 @@ def cross_validate(
     for f in range(k):
         train_rows = [i for i in range(len(y)) if folds[i] != f]
         test_rows = [i for i in range(len(y)) if folds[i] == f]
-        m = fit(ex, train_rows, c)
+        m = fit(ex, train_rows, learner)
         fitted.append(m)
         if test_rows:
             oof[test_rows] = m.logits(ex.keys, test_rows, classes)

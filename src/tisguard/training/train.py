@@ -2,7 +2,8 @@
 
 Sources are merged with a weight each (the generator's split, hand-written sets, real labelled
 listings, officers' decisions). Steps: feature keys → vocabulary (document frequency ≥ 2, capped) →
-multinomial logistic regression with per-source sample weights → temperature (fitted on held-out
+the learner (`Learner`: by default a small multilayer perceptron, one hidden ReLU layer; or multinomial
+logistic regression) with per-source sample weights → temperature (fitted on held-out
 predictions: the cross-validation folds when `cv` is given, else a held-back slice) → plain arrays +
 JSON via `CategoryModel.save`, with metadata saying when the model was trained and on what.
 """
@@ -25,6 +26,39 @@ from tisguard.detect.lexicon import Lexicon
 from tisguard.detect.model import NONE_CLASS, CategoryModel
 
 MAX_VOCAB = 60_000
+
+
+@dataclass(frozen=True)
+class Learner:
+    """What `fit` trains. 'mlp': one hidden ReLU layer of `hidden` units (L2 `alpha`, `epochs` passes of Adam,
+    seeded): it can learn that a product word counts for little when the title's head noun is a part or a
+    consumable, which a linear model cannot (on the 5-fold cross-validation of 2026-11-30 it flagged 0.6% of
+    the first blind hard-negative set against 1.4–1.6% for logistic regression, at slightly lower recall).
+    'linear': multinomial logistic regression with inverse regularisation `c`."""
+
+    kind: str = "mlp"
+    hidden: int = 128
+    alpha: float = 1e-4
+    epochs: int = 40
+    c: float = 8.0
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("mlp", "linear"):
+            raise TrainingDataError(f"learner: kind must be 'mlp' or 'linear', not {self.kind!r}")
+        if self.kind == "mlp" and not (1 <= self.hidden <= 4096 and 1 <= self.epochs <= 1000):
+            raise TrainingDataError("learner: hidden must be 1–4096 units and epochs 1–1000")
+
+    @property
+    def tag(self) -> str:
+        return "lr" if self.kind == "linear" else f"mlp{self.hidden}"
+
+    def describe(self) -> dict:
+        if self.kind == "linear":
+            return {"kind": "linear", "c": self.c}
+        return {"kind": "mlp", "hidden": self.hidden, "alpha": self.alpha, "epochs": self.epochs, "seed": self.seed}
+
+
 DEFAULT_WEIGHTS = {"synthetic": 1.0, "handwritten": 2.0, "train-extra": 2.0, "real-dev": 2.0, "officer-decisions": 3.0}
 
 
@@ -171,29 +205,45 @@ class Fitted:
 
     vocab: dict[str, int]
     classes: list[str]
-    weights: np.ndarray  # (features, classes)
+    weights: np.ndarray  # (features, classes), or (hidden, classes) under a hidden layer
     bias: np.ndarray
+    hidden_weights: np.ndarray | None = None  # (features, hidden)
+    hidden_bias: np.ndarray | None = None
 
     def logits(self, keys: list[list[str]], rows, all_classes: list[str]) -> np.ndarray:
         """Logits over `all_classes` for the given rows; classes this fit never saw get -inf."""
         x = matrix(keys, self.vocab, rows)
+        if self.hidden_weights is not None:
+            x = np.maximum(np.asarray(x @ self.hidden_weights + self.hidden_bias), 0.0)
         z = np.asarray(x @ self.weights + self.bias)
         out = np.full((z.shape[0], len(all_classes)), -np.inf, dtype=np.float64)
         out[:, [all_classes.index(c) for c in self.classes]] = z
         return out
 
     def model(self, temperature: float, version: str, meta: dict) -> CategoryModel:
-        return CategoryModel(self.classes, self.vocab, self.weights, self.bias, temperature, version, meta)
+        return CategoryModel(
+            self.classes,
+            self.vocab,
+            self.weights,
+            self.bias,
+            temperature,
+            version,
+            meta,
+            self.hidden_weights,
+            self.hidden_bias,
+        )
 
 
-def fit(ex: Examples, rows: list[int], c: float) -> Fitted:
-    from sklearn.linear_model import LogisticRegression
-
+def fit(ex: Examples, rows: list[int], learner: Learner) -> Fitted:
     vocab = build_vocab(ex.keys, rows)
     scale = key_scale(vocab)
     x = matrix(ex.keys, vocab, rows, scale)
     y = [ex.labels[i] for i in rows]
-    clf = LogisticRegression(C=c, max_iter=3000)
+    if learner.kind == "mlp":
+        return _fit_mlp(x, y, [ex.weights[i] for i in rows], vocab, scale, learner)
+    from sklearn.linear_model import LogisticRegression
+
+    clf = LogisticRegression(C=learner.c, max_iter=3000)
     clf.fit(x, y, sample_weight=np.asarray([ex.weights[i] for i in rows]))
     weights = clf.coef_.T.astype(np.float32) * scale[:, None]  # scoring sums each key once (see features)
     bias = clf.intercept_.astype(np.float32)
@@ -202,6 +252,36 @@ def fit(ex: Examples, rows: list[int], c: float) -> Fitted:
         bias = np.array([-bias[0] / 2, bias[0] / 2], dtype=np.float32)
     weights[0] = 0.0
     return Fitted(vocab, [str(k) for k in clf.classes_], weights, bias)
+
+
+def _fit_mlp(x, y: list[str], sample_weights: list[float], vocab, scale: np.ndarray, learner: Learner) -> Fitted:
+    """One hidden ReLU layer (scikit-learn's MLPClassifier, Adam). Source weights become repeats (a weight-2
+    listing is seen twice per epoch), rounded to whole numbers; the first layer carries the key scale, so
+    scoring sums each key once, as for the linear model."""
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+
+    repeats = np.repeat(np.arange(len(y)), np.maximum(np.rint(sample_weights), 1).astype(int))
+    clf = MLPClassifier(
+        hidden_layer_sizes=(learner.hidden,),
+        alpha=learner.alpha,
+        max_iter=learner.epochs,
+        batch_size=256,
+        random_state=learner.seed,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # a fixed number of epochs, by design
+        clf.fit(x[repeats], np.asarray(y)[repeats])
+    hidden_w = clf.coefs_[0].astype(np.float32) * scale[:, None]
+    hidden_w[0] = 0.0
+    out_w = clf.coefs_[1].astype(np.float32)
+    out_b = clf.intercepts_[1].astype(np.float32)
+    if len(clf.classes_) == 2:  # one logistic output unit: the model wants one column per class
+        out_w = np.hstack([-out_w / 2, out_w / 2])
+        out_b = np.array([-out_b[0] / 2, out_b[0] / 2], dtype=np.float32)
+    return Fitted(vocab, [str(k) for k in clf.classes_], out_w, out_b, hidden_w, clf.intercepts_[0].astype(np.float32))
 
 
 def fit_temperature(logits: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None) -> float:
@@ -235,7 +315,7 @@ def train_sources(
     sources: list[Source],
     out_path: Path,
     lexicon: Lexicon | None = None,
-    c: float = 8.0,
+    learner: Learner = Learner(),
     seed: int = 13,
     cv: int = 0,
     evaluate_source: str | None = "real-dev",
@@ -255,7 +335,7 @@ def train_sources(
     if cv >= 2:
         from tisguard.training.crossval import cross_validate
 
-        cv_report = cross_validate(ex, sources, classes, lexicon, c, cv, evaluate_source)
+        cv_report = cross_validate(ex, sources, classes, lexicon, learner, cv, evaluate_source)
         temperature = cv_report.pop("temperature")
         calibration = f"{cv}-fold cross-validation, held-out predictions of every fold"
     else:
@@ -263,13 +343,13 @@ def train_sources(
         random.Random(seed).shuffle(order)
         n_cal = max(200, len(order) // 10)
         cal, rest = order[:n_cal], order[n_cal:]
-        first = fit(ex, rest, c)
+        first = fit(ex, rest, learner)
         cal = [i for i in cal if ex.labels[i] in first.classes]  # a class absent from the fit cannot be calibrated
         temperature = fit_temperature(first.logits(ex.keys, cal, classes), y[cal])
         calibration = f"held-back slice of {len(cal)} training examples"
-    final = fit(ex, list(range(len(ex.labels))), c)
+    final = fit(ex, list(range(len(ex.labels))), learner)
     digest = hashlib.sha256("".join(s.sha256_12 for s in sources).encode()).hexdigest()[:12]
-    version = f"cat-lr-f{FEATURES_VERSION}-{digest}-{lexicon.digest}"
+    version = f"cat-{learner.tag}-f{FEATURES_VERSION}-{digest}-{lexicon.digest}"
     trained_at = datetime.now(UTC).replace(microsecond=0).isoformat()
     meta = {
         "trained_at": trained_at,
@@ -281,7 +361,7 @@ def train_sources(
         "train_sha256_12": digest,
         "lexicon": lexicon.digest,
         "features_version": FEATURES_VERSION,
-        "c": c,
+        "learner": learner.describe(),
         "temperature": temperature,
         "calibration": calibration,
         "typical_price": _typical_prices(ex, final.classes),
@@ -304,6 +384,6 @@ def train_sources(
     }
 
 
-def train(train_path: Path, out_path: Path, lexicon: Lexicon | None = None, c: float = 8.0, seed: int = 13) -> dict:
+def train(train_path: Path, out_path: Path, lexicon: Lexicon | None = None, learner: Learner = Learner()) -> dict:
     """One file, held-back-slice calibration: the simple entry kept for scripts and tests."""
-    return train_sources([Source.from_file("synthetic", train_path)], out_path, lexicon, c, seed)
+    return train_sources([Source.from_file("synthetic", train_path)], out_path, lexicon, learner)

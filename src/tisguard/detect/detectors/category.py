@@ -35,7 +35,7 @@ class CategoryDetector(Detector):
         listing = ctx.listing
         return feature_keys(
             ctx.norm("title").text,
-            ctx.norm("platform_category").text,
+            listing.platform_category,
             listing.description,
             ctx.ref.lexicon,
             listing.brand,
