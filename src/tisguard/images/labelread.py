@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 
 from tisguard.detect.text import normalize
 from tisguard.images.ocr import clean_ocr_text
-from tisguard.registry.near import near_licences, one_digit_from
+from tisguard.images.thaidigits import CONFUSABLE_LETTERS, confusion_cost
+from tisguard.registry.near import closest_for_standard, near_licences, one_digit_from
 from tisguard.tisno import canonical_part, licence_key, licence_parts, tis_label
 
 # After normalisation (lower case, Arabic digits). The type letter as printed, or as OCR misreads it.
@@ -164,10 +165,11 @@ def _standards_from_licences(reading: Reading, unconfirmed: list, ref) -> None:
 
     catalogue = ref.catalogue
     have = {(s["tis"], s["year_be"]) for s in reading.standards}
-    lic_standards = {l["tis"] for l in reading.licences if l.get("how") in ("registry", "near_mark", "keyword")}
+    by_registry = ("registry", "registry_thai_digits")
+    lic_standards = {l["tis"] for l in reading.licences if l.get("how") in (*by_registry, "near_mark", "keyword")}
     editions = {}  # standard → the edition year the registry records for a licence on this label
     for l in reading.licences:
-        known = ref.registry.by_number(l["licence_no"]) if l.get("how") == "registry" and len(ref.registry) else None
+        known = ref.registry.by_number(l["licence_no"]) if l.get("how") in by_registry and len(ref.registry) else None
         if known is not None and known.tis_year:
             editions[known.tis_number] = int(known.tis_year)
     for number, part, years, line in unconfirmed:
@@ -180,10 +182,21 @@ def _standards_from_licences(reading: Reading, unconfirmed: list, ref) -> None:
             found = [y for y in years if catalogue.edition(tis, y) is not None]
             if not found and tis in editions and any(_one_digit_apart(y, editions[tis]) for y in years):
                 found = [editions[tis]] if catalogue.edition(tis, editions[tis]) is not None else []
+            if not found and tis in editions and _thai_year_of(number, base, years, editions[tis], line):
+                found = [editions[tis]] if catalogue.edition(tis, editions[tis]) is not None else []
             for y in found:
                 if (tis, y) not in have:
                     have.add((tis, y))
                     reading.standards.append({"tis": tis, "year_be": y, "line": line, "how": "licence_on_label"})
+
+
+def _thai_year_of(number: str, base: str, years: list[int], edition: int, line: Line) -> bool:
+    """Whether a standard printed in Thai digits, its number read right (or off only by digits often confused),
+    reads as the edition the registry records for the licence confirmed on the same label, its year's last two
+    digits misread ('๒๕๐๐' for ๒๕๖๑: ๖ and ๑ lost in glare): at most one confused digit and one other."""
+    if not _THAI_DIGIT.search(line.raw) or confusion_cost(number, base) > 0.5:
+        return False
+    return any(str(y)[:2] == str(edition)[:2] and confusion_cost(str(y), str(edition)) <= 1.5 for y in years)
 
 
 def _one_digit_apart(a: int, b: int) -> bool:
@@ -342,9 +355,57 @@ def _licences(lines: list[Line], marks: list[dict], standards: list[dict], ref, 
                 continue
             reading.licences.append(item)
     _keep_best_reading(reading)
+    _drop_misread_twins(reading, ref)
 
 
-_HOW_RANK = {"registry": 0, "keyword": 1, "near_mark": 2, "keyword_on_label": 3, "registry_one_digit": 4}
+_BY_REGISTRY = ("registry", "registry_one_digit")
+_MISREAD_EDITS = 2  # a reading this many edits from a registry licence for its standard is taken for a misread
+
+
+def _drop_misread_twins(reading: Reading, ref) -> None:
+    """Readings the registry does not know, taken on the label's word (keyword, by the mark), that are a
+    misread of a registry licence rather than another licence: the label's own registry licence for the same
+    standard was read too ('47-40/655 เล่ม 3' beside น5447-40/655เล่ม3: leading digits lost), or a registry
+    licence for that standard is at most `_MISREAD_EDITS` edits from it, or one more with the same sub-number
+    ('น394-57/53' for น6884-57/53). Kept,
+    each would say "licence not in the registry" about a label that shows a registered one; dropped, the
+    mark counts as a mark without a readable licence, and the reason is kept in `dropped`."""
+    from rapidfuzz.distance import Levenshtein
+
+    confirmed = {l["tis"]: l["licence_no"] for l in reading.licences if l.get("how") in _BY_REGISTRY}
+    keep = []
+    for item in reading.licences:
+        why = None
+        if item.get("how") not in _BY_REGISTRY:
+            parts = licence_parts(item["licence_no"])
+            if item["tis"] in confirmed:
+                why = f"beside registry licence {confirmed[item['tis']]} for the same standard: a partial reading"
+            elif parts is not None and len(ref.registry):
+                read = f"{int(parts['running'])}-{int(parts['sub'])}"
+
+                def edits(_no: str, running_sub: str, read: str = read) -> float:
+                    r, sub = running_sub.split("-")
+                    same_sub = int(sub) == int(read.split("-")[1])  # then a running number one edit further
+                    return max(0.0, Levenshtein.distance(read, f"{int(r)}-{int(sub)}") - float(same_sub))
+
+                near = closest_for_standard(ref.registry, item["tis"], edits, _MISREAD_EDITS, margin=0.0)
+                if near is not None:
+                    why = f"{int(near[1])} digits from registry licence {near[0].licence_no}: a misread"
+        if why is None:
+            keep.append(item)
+        else:
+            reading.dropped.append({**item, "why": why})
+    reading.licences = keep
+
+
+_HOW_RANK = {
+    "registry": 0,
+    "keyword": 1,
+    "near_mark": 2,
+    "keyword_on_label": 3,
+    "registry_one_digit": 4,
+    "registry_thai_digits": 5,
+}
 
 
 def _keep_best_reading(reading: Reading) -> None:
@@ -395,6 +456,65 @@ def _licences_slash_lost(lines: list[Line], standards: list[dict], ref, reading:
                     return
 
 
+# A licence printed in Thai digits, as normalised OCR gives it: the type letter (an extra 'ค' read in 'นค'),
+# the running number, the sub-number after a dash (or what OCR made of the dash), the standard after a slash;
+# digits may be look-alike letters and stand apart.
+_D = "[\\d" + CONFUSABLE_LETTERS + "]"
+_THAI_LICENCE = re.compile(
+    r"(นค|ท|น|ส)ค?\s*+(" + _D + r"(?:\s?+" + _D + r"){2,7}+)"
+    r"(?:\s*+[-–.,:]\s*+(" + _D + r"(?:\s?+" + _D + r"){0,5}+))?(?:\s*+[/|]\s*+(" + _D + r"{1,6}+))?"
+)
+THAI_MAX_COST = 2.0  # confusion_cost from the registry licence, at most (1.0 when no dash was read)
+
+
+def _thai_cost(m: re.Match, licence_no: str, base: str) -> float:
+    """How far a Thai-digit reading is from a registry licence: running and sub-number compared apart when
+    the dash was read, together otherwise; a type letter other than the one read costs 1; a standard read
+    after the slash more than two edits from the licence's rules the licence out."""
+    p = licence_parts(licence_no)
+    if p is None:
+        return 99.0
+    cost = 0.0 if p["type"] in (m.group(1), None) else 1.0
+    running, sub = (re.sub(r"\s", "", g or "") for g in (m.group(2), m.group(3)))
+    if sub:
+        cost += confusion_cost(running, str(int(p["running"]))) + confusion_cost(sub, str(int(p["sub"])))
+    else:
+        cost += confusion_cost(running, f"{int(p['running'])}{int(p['sub'])}")
+        cost += 0.0 if cost <= 1.0 else 99.0
+    if m.group(4) and confusion_cost(m.group(4), base) > 2.0:
+        cost += 99.0
+    return cost
+
+
+def _licences_thai_digits(lines: list[Line], standards: list[dict], ref, reading: Reading) -> None:
+    """A licence printed in Thai digits that no exact reading found ('นคณ355-13/2550' for นค7795-13/2440:
+    ๗ read as ณ and ๓, ๙ as ๕), taken from the registry: among the licences for a standard printed on the
+    same label (read and in the catalogue), the one whose running and sub-number the digits read reach
+    with the fewest edits, where a digit read as one it is often confused with (`thaidigits.CONFUSED`)
+    counts half; only when that is at most `THAI_MAX_COST` (1 when the dash was lost) and every other
+    licence for the standard is a whole edit further. Only lines read with Thai digits, only when the label
+    gave no licence otherwise; the item says what was read (`read_as`) so the photo can be checked."""
+    if reading.licences or not len(ref.registry) or not standards:
+        return
+    for line in lines:
+        if not _THAI_DIGIT.search(line.raw):
+            continue
+        for m in _THAI_LICENCE.finditer(line.text):
+            if sum(c.isdigit() for c in m.group(0)) < 4:
+                continue
+            for s in standards:
+                base = s["tis"].split(" ")[0]
+                hit = closest_for_standard(
+                    ref.registry, s["tis"], lambda no, _rs, _m=m, _b=base: _thai_cost(_m, no, _b), THAI_MAX_COST
+                )
+                if hit is not None:
+                    lic = hit[0]
+                    item = {"licence_no": lic.licence_no, "tis": lic.tis_number, "line": line}
+                    item.update(printed_type=m.group(1), how="registry_thai_digits", read_as=m.group(0).strip())
+                    reading.licences.append(item)
+                    return
+
+
 def _licensee(lines: list[Line], reading: Reading, ref) -> None:
     for line in lines:
         if not _LICENSEE.search(line.text):
@@ -423,6 +543,7 @@ def read(ocr_lines: list[dict], marks: list[dict], ref) -> Reading:
     reading.standards = _standards(lines, ref.catalogue, unconfirmed)
     _licences(lines, marks, reading.standards, ref, reading)
     _licences_slash_lost(lines, reading.standards, ref, reading)
+    _licences_thai_digits(lines, reading.standards, ref, reading)
     _standards_from_licences(reading, unconfirmed, ref)
     _licensee(lines, reading, ref)
     return reading

@@ -86,3 +86,23 @@ def one_digit_from(registry: Registry, number: str) -> Licence | None:
 def _type(lic: Licence) -> str | None:
     p = licence_parts(lic.licence_no)
     return p["type"] if p else None
+
+
+def closest_for_standard(
+    registry: Registry, tis: str, cost, max_cost: float, margin: float = 1.0
+) -> tuple[Licence, float] | None:
+    """The one registry licence for standard `tis` whose running and sub-number `cost(licence_no,
+    'running-sub')` puts closest, when that cost is at most `max_cost` and every other licence for the
+    standard costs at least `margin` more; else None. With many licences for a standard (a real registry)
+    a loose reading finds no clear winner and nothing is taken."""
+    if not len(registry):
+        return None
+    choices = _by_standard(registry).get(tis.split(" ")[0])
+    if not choices:
+        return None
+    scored = sorted((cost(no, rs), no) for no, rs in choices.items())
+    best, no = scored[0]
+    if best > max_cost or (len(scored) > 1 and scored[1][0] < best + margin):
+        return None
+    lic = registry.by_number(no)
+    return (lic, best) if lic is not None and lic.tis_number == tis else None

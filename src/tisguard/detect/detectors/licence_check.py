@@ -108,16 +108,7 @@ class LicenceVerifier(Detector):
             no = found.value["licence_no"]
             lic = ctx.ref.registry.by_number(no)
             if lic is None:
-                out.append(
-                    self.evidence(
-                        "licence_not_found",
-                        "registry",
-                        f"ไม่พบใบอนุญาตเลขที่ {no} ในทะเบียน สมอ.",
-                        f"licence {no} is not in the TISI registry",
-                        text=found.text,
-                        value={"licence_no": no},
-                    )
-                )
+                out.append(self._not_found(ctx, no, found.text))
                 continue
             rec = {"licence": lic.as_dict()}
             if lic.status != "active":
@@ -170,3 +161,18 @@ class LicenceVerifier(Detector):
                 )
             )
         return out
+
+    def _not_found(self, ctx: ListingContext, no: str, text: str) -> Evidence:
+        """'Not in the registry', naming the registry licences one digit away for the same standard
+        (`registry.near`): a typo or misread is then likelier than an unregistered licence, and the officer
+        should check the text before acting on it. The finding itself stays the same."""
+        from tisguard.registry.near import near_licences
+
+        near = [l.licence_no for l in near_licences(ctx.ref.registry, no)[:2]]
+        th, en = f"ไม่พบใบอนุญาตเลขที่ {no} ในทะเบียน สมอ.", f"licence {no} is not in the TISI registry"
+        value: dict = {"licence_no": no}
+        if near:
+            th += f" (ใกล้เคียงใบอนุญาต {' / '.join(near)} ในทะเบียน ต่างกันหนึ่งหลัก: ตรวจสอบตัวเลขในข้อความ)"
+            en += f" (registry licence {' / '.join(near)} is one digit away: check the text for a typo)"
+            value["near_licences"] = near
+        return self.evidence("licence_not_found", "registry", th, en, text=text, value=value)
