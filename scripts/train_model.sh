@@ -9,7 +9,7 @@
 # Five-fold cross-validation runs first: it calibrates the temperature and prints the held-out figures on the
 # real dev set; the same figures are written into the model's metadata (meta.cross_validation).
 #
-# Usage: scripts/train_model.sh [PATH_TO_REAL_DEV_JSONL]   (about 3 minutes on 2 cores)
+# Usage: scripts/train_model.sh [PATH_TO_REAL_DEV_JSONL]   (about 10 minutes on 2 cores: six fits of the hidden-layer model)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REAL_DEV="${1:-../shared/data/real-dev/homepro_2020.jsonl}"

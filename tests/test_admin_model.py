@@ -37,6 +37,8 @@ def test_admin_page_shows_the_running_model(web):
         row = re.search(rf"<tr><td>{re.escape(src['name'])}</td>.*?</tr>", card, re.S)
         assert row, f"source {src['name']} not listed"
         assert f"{src['used']:,}" in row.group(0) and src["sha256_12"] in row.group(0)
+    learner = meta["learner"]  # the shipped model says what learnt it
+    assert re.search(rf'id="model-learner">{re.escape(learner["kind"])} \(', card)
     rd = meta["cross_validation"]["real-dev"]
     assert f"{100 * rd['false_positive_rate']:.2f}%" in card
     assert f"{rd['regulated_recall']:.4f}" in card and f"{rd['standard_accuracy']:.4f}" in card

@@ -59,12 +59,22 @@ def model_info(model) -> dict:
         "train_digest": meta.get("train_sha256_12"),
         "lexicon": meta.get("lexicon"),
         "features_version": meta.get("features_version"),
+        "learner": _learner_text(meta.get("learner")),
         "calibration": meta.get("calibration"),
         "temperature": model.temperature,
         "sources": sources,
         "cv_k": cv.get("k"),
         "real_dev": cv.get("real-dev"),
     }
+
+
+def _learner_text(learner) -> str | None:
+    """'mlp (hidden 128, 40 epochs)' / 'linear (C 8.0)' from the model's `meta.learner`; None for older models."""
+    if not isinstance(learner, dict) or "kind" not in learner:
+        return None
+    if learner["kind"] == "mlp":
+        return f"mlp (hidden {learner.get('hidden')}, {learner.get('epochs')} epochs)"
+    return f"{learner['kind']} (C {learner.get('c')})"
 
 
 def _page(request: Request, **ctx):
