@@ -27,10 +27,7 @@ DRAIN_CHUNK = 500
 def enqueue(db: DbEngine, engine: Engine, batch: list[Listing]) -> int:
     """Queue the stored listings whose investigation evidence `batch` may have changed; returns how many
     keys were found (already queued ones are not queued twice)."""
-    idx = engine.ref.investigation
-    if not batch or not investigation.bound_to(idx, db):
-        return 0
-    keys = sorted(investigation.related_keys(idx, batch))[: investigation.MAX_FOLLOW_UP]  # as inline
+    keys = investigation.follow_up_keys(db, engine, batch)
     if not keys:
         return 0
     now = datetime.now(UTC)

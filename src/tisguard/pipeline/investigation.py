@@ -162,18 +162,26 @@ def related_keys(idx: InvestigationIndex, batch: list[Listing]) -> set[Key]:
     return out - {l.key for l in batch}
 
 
+def follow_up_keys(db: DbEngine, engine: Engine, batch: list[Listing]) -> list[Key]:
+    """The stored listings to look at again after `batch`, in key order, at most MAX_FOLLOW_UP (the rest wait
+    for a rescan); none when the engine's investigation index is not this store's. One answer for the inline
+    follow-up and the queued one, so both re-assess the same listings."""
+    idx = engine.ref.investigation
+    if not batch or not bound_to(idx, db):
+        return []
+    keys = sorted(related_keys(idx, batch))
+    if len(keys) > MAX_FOLLOW_UP:
+        log.warning("%d related listings; following up the first %d", len(keys), MAX_FOLLOW_UP)
+        keys = keys[:MAX_FOLLOW_UP]
+    return keys
+
+
 def follow_up(db: DbEngine, engine: Engine, batch: list[Listing]) -> int:
     """Re-assess earlier listings the batch changed the investigation evidence of; returns how many changed.
     Runs inline (file ingest, rescans, Spark); a platform's push queues the same work instead
     (`pipeline.follow_up_queue`), so the request does not wait for it."""
-    idx = engine.ref.investigation
-    if not batch or not bound_to(idx, db):
-        return 0
-    keys = sorted(related_keys(idx, batch))
-    if len(keys) > MAX_FOLLOW_UP:
-        log.warning("%d related listings; re-assessing the first %d", len(keys), MAX_FOLLOW_UP)
-        keys = keys[:MAX_FOLLOW_UP]
-    return reassess(db, engine, keys)
+    keys = follow_up_keys(db, engine, batch)
+    return reassess(db, engine, keys) if keys else 0
 
 
 def reassess(db: DbEngine, engine: Engine, keys: list[Key]) -> int:
