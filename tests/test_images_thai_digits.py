@@ -167,3 +167,53 @@ def test_reading_that_misreads_the_labels_registry_licence_is_dropped_not_report
     got = read(_lines(f"ใบอนุญาตเลขที่ {p['type']}{other}-{sub}/{tis}"), MARK, reference)
     if reference.registry.by_number(f"{p['type']}{other}-{sub}/{tis}") is None:
         assert not got.licences and any("misread" in d["why"] for d in got.dropped)
+
+
+def test_typeless_reading_with_a_registry_licences_sub_number_is_dropped(reference):
+    from tisguard.images.labelread import read
+    from tisguard.tisno import licence_parts
+
+    r, p = next(
+        (x, q)
+        for x in _registry_rows()
+        for q in [licence_parts(x["licence_no"])]
+        if q and q["type"] and len(str(int(q["running"]))) >= 3 and " " not in x["tis_number"]
+    )
+    running, sub, tis = str(int(p["running"])), int(p["sub"]), r["tis_number"]
+    other = str((int(running[:2]) + 37) % 100 or 11)  # a running number misread beyond any edit count
+    number = f"{other}-{sub}/{tis}"
+    if reference.registry.by_number(number) is not None:
+        pytest.skip("the misread is a registry licence itself")
+    got = read(_lines(f"ใบอนุญาตเลขที่ {number}"), MARK, reference)
+    assert not got.licences and any("misread" in d["why"] for d in got.dropped)
+    # with its type letter read, a running number far from every registry licence's is another licence, reported
+    far = f"{p['type']}98765-{sub}/{tis}"
+    typed = read(_lines(f"ใบอนุญาตเลขที่ {far}"), MARK, reference)
+    assert [l["licence_no"] for l in typed.licences] == [far]
+
+
+def _label(lines: list[str], size: int = 30) -> object:
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/tlwg/Loma.ttf", size)
+    im = Image.new("RGB", (900, 80 + 60 * len(lines)), (250, 250, 246))
+    d = ImageDraw.Draw(im)
+    for i, t in enumerate(lines):
+        d.text((40, 40 + 60 * i), t, font=font, fill=(20, 20, 20))
+    return im
+
+
+def test_marked_page_read_again_in_grey_only_when_it_gave_no_licence_and_standard():
+    import time
+
+    from tisguard.images.labelpage import read_label
+
+    mark = [((840, 50), 20)]  # where a TIS mark was found (a blank corner here: it is blanked before reading)
+    lic = next(r for r in _registry_rows() if " " not in r["tis_number"] and r.get("tis_year"))
+    clean = _label(["เครื่องใช้ไฟฟ้า", f"มอก. {lic['tis_number']}-{lic['tis_year']}", f"ใบอนุญาต {lic['licence_no']}"])
+    page = read_label(clean, mark, [], time.monotonic() + 20)
+    assert any(lic["tis_number"] in l.text for l in page.lines)
+    assert "sparse_grey" not in page.passes  # a well-read label costs nothing more
+    words = _label(["เครื่องใช้ไฟฟ้า", "ผลิตในประเทศไทย"])
+    assert "sparse_grey" in read_label(words, mark, [], time.monotonic() + 20).passes
+    assert "sparse_grey" not in read_label(words, [], [], time.monotonic() + 20).passes  # no mark: no second look

@@ -15,6 +15,10 @@ deadline.
 
 What the text *means* (standard numbers, licence numbers, the licensee) is `labelread`'s job: it needs
 the catalogue and the registry, this module only the picture.
+
+When a page with a TIS mark did not read both a licence-shaped and a standard-shaped line, the same page is read once
+more from its grey rendering (`prep.text_soft`): small print on a photo taken from afar, in glare and JPEG
+noise, breaks into specks when binarised after upscaling, and the grey page keeps its strokes whole.
 """
 
 from __future__ import annotations
@@ -156,7 +160,13 @@ def read_label(img, marks, qr_boxes, deadline: float) -> PageReading:
             first, ink, angle, flip = second, flipped, angle + 180, True
     out.angle, out.mean_confidence = angle, first.mean_confidence
     found: list[tuple[OcrLine, np.ndarray]] = [(l, to_page) for l in first.lines]
-    if marks and not out.timed_out and not _reads_both(first.lines):
+    if GREY_PASS and marks and not out.timed_out and not _reads_both(first.lines):  # small print broken by binarising
+        soft = prep.text_soft(scaled)
+        if turned:
+            soft = prep.rotate(soft, turned)[0]
+        soft = np.ascontiguousarray(soft[::-1, ::-1]) if flip else soft
+        found += [(l, to_page) for l in _pass(out, soft, PSM_SPARSE, deadline, "sparse_grey").lines]
+    if marks and not out.timed_out and not _reads_both([l for l, _ in found]):
         found += _mark_regions(out, ink, marks, to_page, deadline)
     found += _thai_digit_lines(out, ink, found, to_page)
     if not out.timed_out:
@@ -183,6 +193,7 @@ _NUMBERISH = re.compile(
 _STANDARD_OK = re.compile(r"(?<![\d/])\d{1,5}(?:\s*+เล่ม\s*+\d{1,3}(?:\(\d{1,3}\))?)?\s*+-\s*+25\d\d(?!\d)")
 _LICENCE_OK = re.compile(r"(?:นค|ท|น|ส)\s*+\d{1,7}\s*+-\s*+\d{1,5}\s*+/\s*+\d{1,5}")
 _THAI_DIGITS = re.compile("[๐-๙]")
+GREY_PASS = True  # a marked page that read no licence and standard is read again from its grey rendering
 REREAD_LINES = 3  # at most this many lines are read again, per photo
 REREAD_HEIGHT = 56  # px: a line box (Thai vowels and tone marks included) scaled to about this height
 

@@ -367,7 +367,8 @@ def _drop_misread_twins(reading: Reading, ref) -> None:
     misread of a registry licence rather than another licence: the label's own registry licence for the same
     standard was read too ('47-40/655 เล่ม 3' beside น5447-40/655เล่ม3: leading digits lost), or a registry
     licence for that standard is at most `_MISREAD_EDITS` edits from it, or one more with the same sub-number
-    ('น394-57/53' for น6884-57/53). Kept,
+    ('น394-57/53' for น6884-57/53), or, read without its type letter, has that sub-number whatever its
+    running number ('53-75/2202' for ท6488-75/2202: a partial reading, never a licence of its own). Kept,
     each would say "licence not in the registry" about a label that shows a registered one; dropped, the
     mark counts as a mark without a readable licence, and the reason is kept in `dropped`."""
     from rapidfuzz.distance import Levenshtein
@@ -383,10 +384,13 @@ def _drop_misread_twins(reading: Reading, ref) -> None:
             elif parts is not None and len(ref.registry):
                 read = f"{int(parts['running'])}-{int(parts['sub'])}"
 
-                def edits(_no: str, running_sub: str, read: str = read) -> float:
+                def edits(_no: str, running_sub: str, read: str = read, typeless: bool = not item["printed_type"]):
                     r, sub = running_sub.split("-")
-                    same_sub = int(sub) == int(read.split("-")[1])  # then a running number one edit further
-                    return max(0.0, Levenshtein.distance(read, f"{int(r)}-{int(sub)}") - float(same_sub))
+                    if int(sub) != int(read.split("-")[1]):
+                        return float(Levenshtein.distance(read, f"{int(r)}-{int(sub)}"))
+                    if typeless:
+                        return 0.0  # the type letter and the running number misread: '53-75/2202' for ท6488-75/2202
+                    return max(0.0, Levenshtein.distance(read, f"{int(r)}-{int(sub)}") - 1.0)
 
                 near = closest_for_standard(ref.registry, item["tis"], edits, _MISREAD_EDITS, margin=0.0)
                 if near is not None:
