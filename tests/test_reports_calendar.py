@@ -117,7 +117,7 @@ def test_a_store_seeded_before_the_later_2026_rows_gets_them_and_keeps_an_admin_
     """Migration 0013: a store seeded with only the first 2026 rows gains May-December; a day an admin edited
     keeps the admin's text; downgrading removes only the seeded rows it added."""
     from alembic import command
-    from sqlalchemy import delete, select, update
+    from sqlalchemy import delete, insert, select
 
     from tisguard.services.calendar import read_csv, seed_path
     from tisguard.store.db import alembic_config
@@ -127,12 +127,18 @@ def test_a_store_seeded_before_the_later_2026_rows_gets_them_and_keeps_an_admin_
     with db.begin() as conn:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0012")
-    with db.begin() as conn:  # as a store seeded before the rows from May 2026 existed, with one admin edit
-        conn.execute(delete(holidays).where(holidays.c.day >= date(2026, 5, 1), holidays.c.day != date(2026, 12, 10)))
+    with db.begin() as conn:  # as a store seeded before the rows from May 2026 existed, with one admin entry
+        conn.execute(delete(holidays).where(holidays.c.day >= date(2026, 5, 1)))
         conn.execute(
-            update(holidays)
-            .where(holidays.c.day == date(2026, 12, 10))
-            .values(name_th="วันรัฐธรรมนูญ (แก้โดยผู้ดูแล)", updated_by="admin")
+            insert(holidays).values(
+                day=date(2026, 12, 10),
+                name_th="วันรัฐธรรมนูญ (แก้โดยผู้ดูแล)",
+                name_en=None,
+                kind="public",
+                source="admin: Cabinet announcement",
+                updated_by="admin",
+                updated_at=datetime.now(UTC),
+            )
         )
     with db.begin() as conn:
         cfg.attributes["connection"] = conn
