@@ -15,18 +15,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from sqlalchemy import select
 
-from conftest import DEV
 from helpers import cli_json
+from label_fixtures import registry_licence as _licence
 from webfixtures import bearer
 from webfixtures import listing as platform_listing
-
-
-def _licence(tis: str = "2432") -> dict:
-    from tisguard.registry.store import read_registry_csv
-
-    return next(
-        r for r in read_registry_csv(DEV / "registry.csv")[0] if r["tis_number"] == tis and r["status"] == "active"
-    )
 
 
 def _png(spec: dict) -> bytes:

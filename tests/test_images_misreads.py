@@ -11,25 +11,10 @@ import io
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from conftest import DEV
-
-MARK = [{"box": [40, 80, 180, 220], "score": 0.9}]
-
-
-def _licence(tis: str = "2432") -> dict:
-    from tisguard.registry.store import read_registry_csv
-
-    return next(
-        r for r in read_registry_csv(DEV / "registry.csv")[0] if r["tis_number"] == tis and r["status"] == "active"
-    )
-
-
-def _lines(*texts: str) -> list[dict]:
-    return [{"text": t, "box": [200, 100 + 40 * i, 600, 130 + 40 * i], "confidence": 90.0} for i, t in enumerate(texts)]
-
-
-def _standards(reading) -> set[tuple[str, int]]:
-    return {(s["tis"], s["year_be"]) for s in reading.standards}
+from label_fixtures import MARK
+from label_fixtures import ocr_lines as _lines
+from label_fixtures import registry_licence as _licence
+from label_fixtures import standards_read as _standards
 
 
 def test_standard_number_read_without_its_dash_or_with_an_extra_year_digit(reference):

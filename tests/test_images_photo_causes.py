@@ -12,26 +12,12 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from conftest import DEV
+from label_fixtures import MARK
+from label_fixtures import ocr_lines as _lines
+from label_fixtures import registry_licence as _licence
+from label_fixtures import standards_read as _standards
 
-MARK = [{"box": [40, 80, 180, 220], "score": 0.9}]
 _FONT = "/usr/share/fonts/truetype/tlwg/Loma.ttf"
-
-
-def _licence(tis: str = "2432") -> dict:
-    from tisguard.registry.store import read_registry_csv
-
-    return next(
-        r for r in read_registry_csv(DEV / "registry.csv")[0] if r["tis_number"] == tis and r["status"] == "active"
-    )
-
-
-def _lines(*texts: str) -> list[dict]:
-    return [{"text": t, "box": [200, 100 + 40 * i, 600, 130 + 40 * i], "confidence": 90.0} for i, t in enumerate(texts)]
-
-
-def _standards(reading) -> set[tuple[str, int]]:
-    return {(s["tis"], s["year_be"]) for s in reading.standards}
 
 
 def _label_on_a_box(rotation: float) -> np.ndarray:

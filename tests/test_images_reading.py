@@ -12,14 +12,9 @@ import pytest
 from PIL import Image, ImageDraw
 
 from conftest import DEV
-
-
-def _licence(tis: str = "2432") -> dict:
-    from tisguard.registry.store import read_registry_csv
-
-    return next(
-        r for r in read_registry_csv(DEV / "registry.csv")[0] if r["tis_number"] == tis and r["status"] == "active"
-    )
+from label_fixtures import MARK
+from label_fixtures import ocr_lines as _lines
+from label_fixtures import registry_licence as _licence
 
 
 def _loaded(img: Image.Image, name: str = "label.png"):
@@ -61,13 +56,6 @@ def test_licence_without_keyword_under_the_mark_is_read(reference):
     got = {l["licence_no"]: l["how"] for l in reading.licences}
     assert got.get(lic["licence_no"]) in ("registry", "near_mark"), (a.ocr_text, reading.dropped)
     assert (lic["tis_number"], int(lic["tis_year"])) in {(s["tis"], s["year_be"]) for s in reading.standards}
-
-
-def _lines(*texts: str) -> list[dict]:
-    return [{"text": t, "box": [200, 100 + 40 * i, 600, 130 + 40 * i], "confidence": 90.0} for i, t in enumerate(texts)]
-
-
-MARK = [{"box": [40, 80, 180, 220], "score": 0.9}]
 
 
 def test_keyword_free_readings_are_checked_before_they_are_trusted(reference):

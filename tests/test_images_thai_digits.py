@@ -11,8 +11,8 @@ import dataclasses
 import pytest
 
 from conftest import DEV
+from label_fixtures import MARK
 
-MARK = [{"box": [40, 80, 180, 220], "score": 0.9}]
 _TO_THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 
 
