@@ -356,37 +356,28 @@ def main() -> None:
     roots = [os.getpid(), postmaster_pid(db)]  # this process tree (Spark's JVM, Python workers) + the server
     with TreeMemory() as mem, tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
-        t = time.perf_counter()
-        with TreeCPU(roots) as cpu:
-            s = spark_ingest(path, url, tmp / "rejects", master=args.master)
-        secs = time.perf_counter() - t
-        report(
-            "ingest",
-            seconds=round(secs, 1),
-            listings_per_s=round(s["read"] / secs),
-            per_core=round(s["read"] / secs / args.cores),
-            cpu_s=round(cpu.seconds, 1),
-            cpu_us_per_listing=round(cpu.seconds / s["read"] * 1e6),
-            cpu_us_per_listing_by_process=cpu.per_listing_us(s["read"]),
-            listings_per_cpu_s=round(s["read"] / cpu.seconds),
-            load=load(),
-            **s,
-        )
 
-        if args.reingest:  # a rescan's ingest: every listing already stored (the upsert path)
+        def timed_ingest(stage: str, rejects: Path) -> None:
             t = time.perf_counter()
             with TreeCPU(roots) as cpu:
-                s = spark_ingest(path, url, tmp / "rejects2", master=args.master)
+                s = spark_ingest(path, url, rejects, master=args.master)
             secs = time.perf_counter() - t
             report(
-                "reingest_same_file",
+                stage,
                 seconds=round(secs, 1),
                 listings_per_s=round(s["read"] / secs),
+                per_core=round(s["read"] / secs / args.cores),
+                cpu_s=round(cpu.seconds, 1),
                 cpu_us_per_listing=round(cpu.seconds / s["read"] * 1e6),
                 cpu_us_per_listing_by_process=cpu.per_listing_us(s["read"]),
+                listings_per_cpu_s=round(s["read"] / cpu.seconds),
                 load=load(),
                 **s,
             )
+
+        timed_ingest("ingest", tmp / "rejects")
+        if args.reingest:  # a rescan's ingest: every listing already stored (the upsert path)
+            timed_ingest("reingest_same_file", tmp / "rejects2")
         if args.ingest_only:
             report("storage", **storage(db, n))
         else:

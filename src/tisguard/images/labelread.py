@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from tisguard.detect.text import normalize
 from tisguard.images.ocr import clean_ocr_text
 from tisguard.images.thaidigits import CONFUSABLE_LETTERS, confusion_cost
-from tisguard.registry.near import closest_for_standard, near_licences, one_digit_from
+from tisguard.registry.near import closest_for_standard, near_licences, one_substitution
 from tisguard.tisno import canonical_part, licence_key, licence_parts, tis_label
 
 # After normalisation (lower case, Arabic digits). The type letter as printed, or as OCR misreads it.
@@ -326,7 +326,7 @@ def _licences(lines: list[Line], marks: list[dict], standards: list[dict], ref, 
             # a guessed type letter ('n' for ท) must not rule a licence out: look the digits up without it
             as_read = number if guessed == thai_type else _licence_text(None, m)
             near = [] if known is not None else near_licences(ref.registry, as_read)
-            one_off = one_digit_from(ref.registry, as_read) if near else None
+            one_off = one_substitution(near, as_read) if near and ref.registry.by_number(as_read) is None else None
             if known is not None:
                 item.update(licence_no=known.licence_no, tis=known.tis_number, how="registry")
             elif one_off is not None and _one_digit_confirmed(one_off, label_standards, line, marks):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from tisguard.tisno import licence_base_key, licence_key, licence_parts
 
@@ -105,6 +106,17 @@ class Registry:
         same_standard = [l for l, _ in found if l.tis_number == parts["tis"]]
         pool = same_standard or [l for l, _ in found]
         return min(pool, key=lambda l: (l.status != "active", l.licence_no))
+
+    @cached_property
+    def running_subs_by_standard(self) -> dict[str, dict[str, str]]:
+        """standard number (without its part) → {licence_no: 'running-sub'} for every well-formed licence: what
+        the tolerant look-ups of `registry.near` compare a misread number with. Built on first use only."""
+        index: dict[str, dict[str, str]] = {}
+        for lic in self.licences:
+            p = licence_parts(lic.licence_no)
+            if p is not None:
+                index.setdefault(lic.tis_number.split(" ")[0], {})[lic.licence_no] = f"{p['running']}-{p['sub']}"
+        return index
 
     def active_for_brand(self, brand: str, standards: set[str]) -> list[Licence]:
         """Active licences whose registered brands include `brand` (case-insensitive), for any of `standards`."""

@@ -6,36 +6,13 @@ licence. These look-ups never say the number *is* that licence: a caller that ta
 read and ask for the photo or the text to be checked (the image path marks it `registry_one_digit`; the
 text path can give its "not in the registry" finding the same hint).
 
-Kept beside `Registry` rather than in it: the per-standard index is built on first use only, and only by
-callers that need it.
+The per-standard index they compare with is `Registry.running_subs_by_standard`, built on first use.
 """
 
 from __future__ import annotations
 
-import threading
-
 from tisguard.registry.model import Licence, Registry
 from tisguard.tisno import licence_parts
-
-_LOCK = threading.Lock()
-_INDEX: dict[int, tuple[Registry, dict[str, dict[str, str]]]] = {}  # id(registry) → (registry, index)
-
-
-def _by_standard(registry: Registry) -> dict[str, dict[str, str]]:
-    """standard number (without its part) → {licence_no: 'running-sub'} for every well-formed licence."""
-    cached = _INDEX.get(id(registry))
-    if cached is not None and cached[0] is registry:
-        return cached[1]
-    index: dict[str, dict[str, str]] = {}
-    for lic in registry.licences:
-        p = licence_parts(lic.licence_no)
-        if p is not None:
-            index.setdefault(lic.tis_number.split(" ")[0], {})[lic.licence_no] = f"{p['running']}-{p['sub']}"
-    with _LOCK:
-        if len(_INDEX) > 4:
-            _INDEX.clear()
-        _INDEX[id(registry)] = (registry, index)
-    return index
 
 
 def near_licences(registry: Registry, number: str) -> list[Licence]:
@@ -50,7 +27,7 @@ def near_licences(registry: Registry, number: str) -> list[Licence]:
     from rapidfuzz import process
     from rapidfuzz.distance import Levenshtein
 
-    choices = _by_standard(registry).get(parts["tis"].split(" ")[0])
+    choices = registry.running_subs_by_standard.get(parts["tis"].split(" ")[0])
     if not choices:
         return []
     target = f"{parts['running']}-{parts['sub']}"
@@ -70,12 +47,18 @@ def one_digit_from(registry: Registry, number: str) -> Licence | None:
     None when no licence or more than one does, or when `number` itself is in the registry."""
     if registry.by_number(number) is not None:
         return None
+    return one_substitution(near_licences(registry, number), number)
+
+
+def one_substitution(near: list[Licence], number: str) -> Licence | None:
+    """Of `near` (`near_licences` of a number not in the registry), the one licence that differs from `number`
+    by exactly one digit in place; None when none or several do. For a caller that already has `near`."""
     parts = licence_parts(number)
     if parts is None:
         return None
     read = f"{parts['running']}-{parts['sub']}"
     hits = []
-    for lic in near_licences(registry, number):
+    for lic in near:
         p = licence_parts(lic.licence_no)
         have = f"{p['running']}-{p['sub']}" if p else ""
         if len(have) == len(read) and sum(a != b for a, b in zip(have, read)) == 1:
@@ -97,7 +80,7 @@ def closest_for_standard(
     a loose reading finds no clear winner and nothing is taken."""
     if not len(registry):
         return None
-    choices = _by_standard(registry).get(tis.split(" ")[0])
+    choices = registry.running_subs_by_standard.get(tis.split(" ")[0])
     if not choices:
         return None
     scored = sorted((cost(no, rs), no) for no, rs in choices.items())
