@@ -29,7 +29,7 @@ def wants_images(ctx: ListingContext) -> bool:
 
 
 class ImageEvidenceDetector(Detector):
-    name, version = "image_evidence", "2.2"
+    name, version = "image_evidence", "2.3"
     emits = {
         "standard_number": Signal(Group.CLAIM, weight=-0.8),  # read from a label photo
         "licence_number": Signal(Group.FINDING),  # read from a label photo or a QR code; verified later
@@ -100,6 +100,17 @@ class ImageEvidenceDetector(Detector):
             value={"tis": tis, "was": old.tis, "stated": sorted(stated), "p_standard": round(float(probs[best]), 4)},
         )
 
+    def _qr_licence(self, lic: dict, value: dict) -> Evidence:
+        """A registry licence the label's QR code carries: what the QR says, and that it is not the print."""
+        return self.evidence(
+            "licence_number",
+            "image",
+            f"แสดงเลขที่ใบอนุญาต {lic['licence_no']} (จาก QR code ในรูปภาพ ไม่ได้อ่านจากตัวอักษรบนฉลาก)",
+            f"shows licence number {lic['licence_no']} (in a photo's QR code, not read in the label's print)",
+            text=lic["qr_text"],
+            value=value,
+        )
+
     def _one(self, ctx: ListingContext, a, seen: set) -> list[Evidence]:
         from tisguard.detect.detectors.marks import LicenceNumberDetector
         from tisguard.images.analyze import box_key
@@ -155,7 +166,7 @@ class ImageEvidenceDetector(Detector):
                 "line_confidence": line.confidence if line is not None else None,
             }
 
-        reading = read(a.ocr_lines, a.marks, ctx.ref)
+        reading = read(a.ocr_lines, a.marks, ctx.ref, a.qrs)
         for s in reading.standards:
             label = f"มอก. {s['tis']}-{s['year_be']}"
             out.append(
@@ -180,6 +191,9 @@ class ImageEvidenceDetector(Detector):
             if licensee:
                 v["licensee_read"] = licensee["name"]
                 v["licensee_match"] = licensee["registry_match"]
+            if lic["how"] == "qr":  # read in the label's QR code (and found in the registry), not in its print
+                out.append(self._qr_licence(lic, {**v, **at(lic["line"]), "qr_text": lic["qr_text"], "via": "qr"}))
+                continue
             out.append(
                 self.evidence(
                     "licence_number",
@@ -225,6 +239,8 @@ class ImageEvidenceDetector(Detector):
                 )
             for e in lic_det.from_text("image", normalize(qr_text_for_matching(qf)), seen):
                 e.detector, e.version, e.span = self.name, self.version, None
+                e.reason_th += " (จาก QR code ในรูปภาพ)"
+                e.reason_en += " (in a photo's QR code)"
                 e.value.update(qv, via="qr")
                 out.append(e)
         if a.marks and not reading.licences:

@@ -160,23 +160,24 @@ def read_label(img, marks, qr_boxes, deadline: float) -> PageReading:
             first, ink, angle, flip = second, flipped, angle + 180, True
     out.angle, out.mean_confidence = angle, first.mean_confidence
     found: list[tuple[OcrLine, np.ndarray]] = [(l, to_page) for l in first.lines]
-    if GREY_PASS and marks and not out.timed_out and not _reads_both(first.lines):  # small print broken by binarising
-        soft = prep.text_soft(scaled)
-        if turned:
-            soft = prep.rotate(soft, turned)[0]
-        soft = np.ascontiguousarray(soft[::-1, ::-1]) if flip else soft
-        found += [(l, to_page) for l in _pass(out, soft, PSM_SPARSE, deadline, "sparse_grey").lines]
-    if marks and not out.timed_out and not _reads_both([l for l, _ in found]):
-        found += _mark_regions(out, ink, marks, to_page, deadline)
-    found += _thai_digit_lines(out, ink, found, to_page)
-    if not out.timed_out:
+    soft_memo: list[np.ndarray] = []
 
-        def soft_page() -> np.ndarray:  # the same page, grey: letters keep the shape binarisation took
+    def soft_page() -> np.ndarray:  # the same page, grey: letters keep the shape binarisation took
+        if not soft_memo:
             a = prep.text_soft(scaled)
             if turned:
                 a = prep.rotate(a, turned)[0]
-            return np.ascontiguousarray(a[::-1, ::-1]) if flip else a
+            soft_memo.append(np.ascontiguousarray(a[::-1, ::-1]) if flip else a)
+        return soft_memo[0]
 
+    if GREY_PASS and marks and not out.timed_out and not _reads_both(first.lines):  # small print broken by binarising
+        found += [(l, to_page) for l in _pass(out, soft_page(), PSM_SPARSE, deadline, "sparse_grey").lines]
+    if marks and not out.timed_out and not _reads_both([l for l, _ in found]):
+        found += _mark_regions(out, ink, marks, to_page, deadline)
+    if GREY_REGIONS and marks and not out.timed_out and not _reads_both([l for l, _ in found]):
+        found += _mark_regions(out, soft_page(), marks, to_page, deadline, "mark_region_grey")
+    found += _thai_digit_lines(out, ink, found, to_page)
+    if not out.timed_out:
         found += _reread_numbers(out, ink, soft_page, found, to_page, deadline)
     lines = [OcrLine(l.text, _box(_apply(np.linalg.inv(m), l.box), w0, h0), l.confidence) for l, m in found]
     out.lines = _unique(lines)
@@ -194,6 +195,7 @@ _STANDARD_OK = re.compile(r"(?<![\d/])\d{1,5}(?:\s*+เล่ม\s*+\d{1,3}(?:\(
 _LICENCE_OK = re.compile(r"(?:นค|ท|น|ส)\s*+\d{1,7}\s*+-\s*+\d{1,5}\s*+/\s*+\d{1,5}")
 _THAI_DIGITS = re.compile("[๐-๙]")
 GREY_PASS = True  # a marked page that read no licence and standard is read again from its grey rendering
+GREY_REGIONS = True  # … and, when that still leaves them unread, the regions by the mark from the grey page too
 REREAD_LINES = 3  # at most this many lines are read again, per photo
 REREAD_HEIGHT = 56  # px: a line box (Thai vowels and tone marks included) scaled to about this height
 
@@ -281,7 +283,7 @@ def _pass(out: PageReading, page: np.ndarray, psm: int, deadline: float, name: s
     return p
 
 
-def _mark_regions(out: PageReading, ink: np.ndarray, marks, to_page: np.ndarray, deadline: float):
+def _mark_regions(out: PageReading, ink: np.ndarray, marks, to_page: np.ndarray, deadline: float, name="mark_region"):
     """OCR the regions beside (right, then left) and under each mark on their own (block mode): labels
     print the standard and the licence there, and a whole-page layout analysis often drops those lines.
     The left-hand region is for labels that put the mark on the right (or in a spec table's corner)."""
@@ -304,7 +306,7 @@ def _mark_regions(out: PageReading, ink: np.ndarray, marks, to_page: np.ndarray,
             if (crop < 128).mean() < 0.005:
                 continue
             p2 = read_page(crop, PSM_BLOCK, deadline - time.monotonic())
-            out.passes.append("mark_region" + (" (deadline)" if p2.timed_out else ""))
+            out.passes.append(name + (" (deadline)" if p2.timed_out else ""))
             out.timed_out |= p2.timed_out
             shift = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1]], dtype=np.float64) @ to_page
             found += [(l, shift) for l in p2.lines]

@@ -16,9 +16,10 @@ import re
 from dataclasses import dataclass, field
 
 from tisguard.detect.text import normalize
+from tisguard.images.labelfallback import licences_running_sub, licences_slash_lost, licences_thai_digits
 from tisguard.images.ocr import clean_ocr_text
-from tisguard.images.thaidigits import CONFUSABLE_LETTERS, confusion_cost
-from tisguard.registry.near import closest_for_standard, near_licences, one_substitution
+from tisguard.images.thaidigits import confusion_cost
+from tisguard.registry.near import closest_for_standard, near_licences, one_misread
 from tisguard.tisno import canonical_part, licence_key, licence_parts, tis_label
 
 # After normalisation (lower case, Arabic digits). The type letter as printed, or as OCR misreads it.
@@ -30,19 +31,19 @@ _PART = (
 LICENCE_SHAPE = re.compile(
     r"(?<![\d/])\(?\s*+"
     + _TYPE
-    + r"\s*+\)?\s*+(\d{1,7})(?:\s*+[-–.,]\s*+|\s++)(\d{1,5})\s*+[/|]\s*+(\d{1,6})(?![\d])"
+    + r"\s*+\)?\s*+(\d{1,7})(?:\s*+[-–.,]\s*+|\s++)(\d{1,5})\s*+[/|]\s*+(\d{1,8})(?![\d])"
     + _PART
 )
 _THAI_TYPES = {"นค", "ท", "น", "ส"}
 _GUESS = {"vn": "ท", "nn": "ท", "n": "ท", "m": "ท", "h": "ท", "u": "น", "w": "น", "un": "นค", "ua": "นค"}
 _KEYWORD = re.compile(r"ใบอนุญาต|อนุญาต|licen[cs]e|lic\.|เลขที่")
 # a part ('เล่ม 2(7)') may stand before the year without the dash (OCR drops it there) and 'เล่ม' may come
-# out as three Latin letters ('wan'); the catalogue must then hold that part's edition, so noise cannot pass
+# out as two or three Latin letters ('wan', 'aw'); the catalogue must then hold that part's edition, so noise cannot pass
 # 'เล่ม' also comes out as 'แล่ม', 'เแล่ม', 'เถ่ม' (one Thai consonant misread, a stray vowel before it).
 # The year may come out with one extra digit ('25568' for 2558: a digit's loop read as a digit of its own);
 # one digit dropped must then give the catalogue's edition, and only one such edition may exist. Right after a
 # dash, a year whose 5 was misread ('17-2861') is read too (only there: '10.2493 เล่ม 1-2554' is no year 2493).
-_PART_WORD = r"(?:[เแ]{0,2}[ก-ฮ][่้]?ม|part|[a-z]{3})"
+_PART_WORD = r"(?:[เแ]{0,2}[ก-ฮ][่้]?ม|part|[a-z]{2,3})"
 _STANDARD = re.compile(
     r"(?<![\d/])(\d{1,5})(?:\s*+" + _PART_WORD + r"\s*+(\d{1,3}(?:\s*+\(\s*+\d{1,3}\s*+\))?)\s*+[-–.]?|\s*+[-–.])"
     r"\s*+(25\d\d\d?|(?<=[-–])2\d\d\d)(?!\d)"
@@ -81,9 +82,13 @@ class Reading:
 _SPLIT_RUNNING = re.compile(r"(?<![\d/])(\d{1,5}) (\d{1,5})(?=\s*+[-–]\s*+\d{1,5}\s*+[/|]\s*+\d)")
 
 
+# a standard's year split by a stray space ('824-255 1'): joined only right after the dash before it
+_SPLIT_YEAR = re.compile(r"(?<=[-–])(\s*+25\d) (\d)(?!\d)")
+
+
 def _digits_fixed(text: str) -> str:
     text = _NUMBER_RUN.sub(lambda m: m.group(0).translate(_DIGITISH), text)
-    return _SPLIT_RUNNING.sub(r"\1\2", text)
+    return _SPLIT_YEAR.sub(r"\1\2", _SPLIT_RUNNING.sub(r"\1\2", text))
 
 
 def lines_of(ocr_lines: list[dict]) -> list[Line]:
@@ -128,6 +133,19 @@ def _one_digit_years(catalogue, tis: str, year_text: str) -> list[int]:
     return sorted(int(y) for y in near if catalogue.edition(tis, int(y)) is not None)
 
 
+def _one_digit_numbers(catalogue, number: str, part: str | None, year: int) -> list[str]:
+    """Standards with the part read one digit from the number read, whose edition is exactly the year read
+    ('69335 เล่ม 2(15)-2567' for 60335 เล่ม 2(15)-2567): a part and a year that both match leave no room for
+    another standard. Without a part (a plain '168-2549'), only a licence on the label may settle the number
+    (`_standards_from_licences`). Taken by the caller only when it is the one candidate."""
+    if len(number) < 3 or not part:
+        return []
+    near = {number[:i] + d + number[i + 1 :] for i in range(len(number)) for d in "0123456789"} - {number}
+    return sorted(
+        t for n in near if n[0] != "0" for t in [tis_label(n, part)] if catalogue.edition(t, year) is not None
+    )
+
+
 def _standards(lines: list[Line], catalogue, unconfirmed: list | None = None) -> list[dict]:
     """Standard numbers with their year, kept only when that edition is in the catalogue. Readings that
     are standard-shaped but not in the catalogue go to `unconfirmed` as (number, part, years, line)."""
@@ -138,19 +156,24 @@ def _standards(lines: list[Line], catalogue, unconfirmed: list | None = None) ->
         for number, part_text, year_text in found:
             part = re.sub(r"\s+", "", part_text) if part_text else None
             tis = tis_label(number, part)
-            years = [y for y in _years(year_text) if catalogue.edition(tis, y) is not None]
-            if (
-                not years and len(year_text) == 4 and year_text[1] == "5" and not part
-            ):  # a part read too: two misreads, no guess
-                years = _one_digit_years(catalogue, tis, year_text)
-            if len(years) != 1:
-                if unconfirmed is not None and not years:
+            found = [(tis, y) for y in _years(year_text) if catalogue.edition(tis, y) is not None]
+            how = None
+            if not found and len(year_text) == 4 and year_text[1] == "5":
+                # one digit misread, in the year (not with a part read too: two misreads) or in the number
+                found = [(tis, y) for y in _one_digit_years(catalogue, tis, year_text) if not part]
+                if not _THAI_DIGIT.search(line.raw):  # Thai digits are misread too often for a guess at the number
+                    found += [(t, int(year_text)) for t in _one_digit_numbers(catalogue, number, part, int(year_text))]
+                how = "one_digit"
+                if unconfirmed is not None:  # which half was misread: a licence on the label may decide
+                    unconfirmed.append((number, part, _years(year_text), line))
+            if len(found) != 1:
+                if unconfirmed is not None and not found and how is None:
                     unconfirmed.append((number, part, _years(year_text), line))
                 continue
-            if (tis, years[0]) in seen:
+            if found[0] in seen:
                 continue
-            seen.add((tis, years[0]))
-            out.append({"tis": tis, "year_be": years[0], "line": line})
+            seen.add(found[0])
+            out.append({"tis": found[0][0], "year_be": found[0][1], "line": line, **({"how": how} if how else {})})
     return out
 
 
@@ -165,7 +188,7 @@ def _standards_from_licences(reading: Reading, unconfirmed: list, ref) -> None:
 
     catalogue = ref.catalogue
     have = {(s["tis"], s["year_be"]) for s in reading.standards}
-    by_registry = ("registry", "registry_thai_digits")
+    by_registry = ("registry", "registry_thai_digits", "qr")
     lic_standards = {l["tis"] for l in reading.licences if l.get("how") in (*by_registry, "near_mark", "keyword")}
     editions = {}  # standard → the edition year the registry records for a licence on this label
     for l in reading.licences:
@@ -188,6 +211,12 @@ def _standards_from_licences(reading: Reading, unconfirmed: list, ref) -> None:
                 if (tis, y) not in have:
                     have.add((tis, y))
                     reading.standards.append({"tis": tis, "year_be": y, "line": line, "how": "licence_on_label"})
+                    # 'มอก.369-2547' beside registry licence นค9262-34/366: the number was misread, not the year
+                    reading.standards = [
+                        s
+                        for s in reading.standards
+                        if not (s.get("how") == "one_digit" and s["line"] is line and s["tis"] != tis)
+                    ]
 
 
 def _thai_year_of(number: str, base: str, years: list[int], edition: int, line: Line) -> bool:
@@ -284,10 +313,10 @@ def _suffix_cut_short(registry, type_: str, m: re.Match):
 
 
 def _one_digit_confirmed(lic, label_standards: set[str], line: Line, marks) -> bool:
-    """Whether a reading one digit away from registry licence `lic` (`registry.near.one_digit_from`) may
-    stand for it on this label: the licence's standard is the standard printed on the same label (read and
-    found in the catalogue on its own) and the line is by the mark. A different licence would also need its
-    standard misread the same way."""
+    """Whether a reading one digit away from registry licence `lic` (`registry.near.one_misread`: a digit
+    misread, one too many or one lost) may stand for it on this label: the licence's standard is the standard
+    printed on the same label (read and found in the catalogue on its own) and the line is by the mark. A
+    different licence would also need its standard misread the same way."""
     return lic.tis_number in label_standards and _near(line, marks)
 
 
@@ -302,8 +331,9 @@ def _licences(lines: list[Line], marks: list[dict], standards: list[dict], ref, 
             guessed = thai_type or _GUESS.get(printed or "", None)
             number = _licence_text(guessed, m)
             parts = licence_parts(number)
-            if parts is None:  # not a licence number as read ('/760335'): only as the registry's
+            if parts is None:  # not a licence number as read ('/760335', '/76223608'): only as the registry's
                 known = _in_registry(ref.registry, number, m, guessed != thai_type)
+                known = known or _with_label_standard(ref.registry, m, label_standards)
                 parts = licence_parts(known.licence_no) if known is not None else None
                 if parts is None:
                     continue
@@ -326,7 +356,7 @@ def _licences(lines: list[Line], marks: list[dict], standards: list[dict], ref, 
             # a guessed type letter ('n' for ท) must not rule a licence out: look the digits up without it
             as_read = number if guessed == thai_type else _licence_text(None, m)
             near = [] if known is not None else near_licences(ref.registry, as_read)
-            one_off = one_substitution(near, as_read) if near and ref.registry.by_number(as_read) is None else None
+            one_off = one_misread(near, as_read) if near and ref.registry.by_number(as_read) is None else None
             if known is not None:
                 item.update(licence_no=known.licence_no, tis=known.tis_number, how="registry")
             elif one_off is not None and _one_digit_confirmed(one_off, label_standards, line, marks):
@@ -358,7 +388,7 @@ def _licences(lines: list[Line], marks: list[dict], standards: list[dict], ref, 
     _drop_misread_twins(reading, ref)
 
 
-_BY_REGISTRY = ("registry", "registry_one_digit")
+_BY_REGISTRY = ("registry", "registry_one_digit", "qr")
 _MISREAD_EDITS = 2  # a reading this many edits from a registry licence for its standard is taken for a misread
 
 
@@ -404,6 +434,7 @@ def _drop_misread_twins(reading: Reading, ref) -> None:
 
 _HOW_RANK = {
     "registry": 0,
+    "qr": 0.5,  # read on the label too: that reading (its line, its box) is the better evidence
     "keyword": 1,
     "near_mark": 2,
     "keyword_on_label": 3,
@@ -421,102 +452,6 @@ def _keep_best_reading(reading: Reading) -> None:
         if have is None or _HOW_RANK.get(item["how"], 9) < _HOW_RANK.get(have["how"], 9):
             best[item["licence_no"]] = item
     reading.licences = [i for i in reading.licences if best[i["licence_no"]] is i]
-
-
-def _licences_slash_lost(lines: list[Line], standards: list[dict], ref, reading: Reading) -> None:
-    """'5435-952223' for ท5435-95/2223, '6581-5@366' for นค6581-56/366, '8136 53650' for นค8136-53/50: the
-    slash dropped, read as a digit ('7', '1', '6'…), 'l', '|', or with the digit before it turned into one or
-    two other signs ('@', 'บ', 'ใ'), the dash read as a space or ':', right
-    before a standard that is printed on the same label. Only the registry may confirm such a reading: it
-    must hold exactly one licence for that standard with the running number read and one of the
-    sub-numbers the reading allows (as read; without a trailing digit that was the slash; or, where signs
-    stand for the slash, with one digit more)."""
-    if reading.licences or not len(ref.registry):
-        return
-    for s in standards:
-        base = s["tis"].split(" ")[0]
-        tail = re.compile(
-            r"(?<![\d/])(\d{1,7})(?:\s*+[-–.,:]\s*+|\s++)(\d{1,6})\s*+([^\d\s]{1,2}\s*+)?" + base + r"(?!\d)"
-        )
-        for line in lines:
-            for m in tail.finditer(line.text):
-                blob, junk = m.group(2), (m.group(3) or "").strip()
-                subs = {blob}
-                if not junk and len(blob) > 1:  # the slash read as a digit: '1', '7', and '6' or '9' in glare
-                    subs.add(blob[:-1])
-                if junk and junk not in ("/", "|", "l", "i"):
-                    subs |= {blob + d for d in "0123456789"}
-                hits = {
-                    lic.licence_no: lic
-                    for sub in subs
-                    if len(sub) <= 5
-                    for lic in [ref.registry.by_number(f"{int(m.group(1))}-{int(sub)}/{s['tis']}")]
-                    if lic is not None and lic.tis_number == s["tis"]
-                }
-                if len(hits) == 1:
-                    known = next(iter(hits.values()))
-                    item = {"licence_no": known.licence_no, "tis": known.tis_number, "line": line}
-                    reading.licences.append({**item, "printed_type": None, "how": "registry"})
-                    return
-
-
-# A licence printed in Thai digits, as normalised OCR gives it: the type letter (an extra 'ค' read in 'นค'),
-# the running number, the sub-number after a dash (or what OCR made of the dash), the standard after a slash;
-# digits may be look-alike letters and stand apart.
-_D = "[\\d" + CONFUSABLE_LETTERS + "]"
-_THAI_LICENCE = re.compile(
-    r"(นค|ท|น|ส)ค?\s*+(" + _D + r"(?:\s?+" + _D + r"){2,7}+)"
-    r"(?:\s*+[-–.,:]\s*+(" + _D + r"(?:\s?+" + _D + r"){0,5}+))?(?:\s*+[/|]\s*+(" + _D + r"{1,6}+))?"
-)
-THAI_MAX_COST = 2.0  # confusion_cost from the registry licence, at most (1.0 when no dash was read)
-
-
-def _thai_cost(m: re.Match, licence_no: str, base: str) -> float:
-    """How far a Thai-digit reading is from a registry licence: running and sub-number compared apart when
-    the dash was read, together otherwise; a type letter other than the one read costs 1; a standard read
-    after the slash more than two edits from the licence's rules the licence out."""
-    p = licence_parts(licence_no)
-    if p is None:
-        return 99.0
-    cost = 0.0 if p["type"] in (m.group(1), None) else 1.0
-    running, sub = (re.sub(r"\s", "", g or "") for g in (m.group(2), m.group(3)))
-    if sub:
-        cost += confusion_cost(running, str(int(p["running"]))) + confusion_cost(sub, str(int(p["sub"])))
-    else:
-        cost += confusion_cost(running, f"{int(p['running'])}{int(p['sub'])}")
-        cost += 0.0 if cost <= 1.0 else 99.0
-    if m.group(4) and confusion_cost(m.group(4), base) > 2.0:
-        cost += 99.0
-    return cost
-
-
-def _licences_thai_digits(lines: list[Line], standards: list[dict], ref, reading: Reading) -> None:
-    """A licence printed in Thai digits that no exact reading found ('นคณ355-13/2550' for นค7795-13/2440:
-    ๗ read as ณ and ๓, ๙ as ๕), taken from the registry: among the licences for a standard printed on the
-    same label (read and in the catalogue), the one whose running and sub-number the digits read reach
-    with the fewest edits, where a digit read as one it is often confused with (`thaidigits.CONFUSED`)
-    counts half; only when that is at most `THAI_MAX_COST` (1 when the dash was lost) and every other
-    licence for the standard is a whole edit further. Only lines read with Thai digits, only when the label
-    gave no licence otherwise; the item says what was read (`read_as`) so the photo can be checked."""
-    if reading.licences or not len(ref.registry) or not standards:
-        return
-    for line in lines:
-        if not _THAI_DIGIT.search(line.raw):
-            continue
-        for m in _THAI_LICENCE.finditer(line.text):
-            if sum(c.isdigit() for c in m.group(0)) < 4:
-                continue
-            for s in standards:
-                base = s["tis"].split(" ")[0]
-                hit = closest_for_standard(
-                    ref.registry, s["tis"], lambda no, _rs, _m=m, _b=base: _thai_cost(_m, no, _b), THAI_MAX_COST
-                )
-                if hit is not None:
-                    lic = hit[0]
-                    item = {"licence_no": lic.licence_no, "tis": lic.tis_number, "line": line}
-                    item.update(printed_type=m.group(1), how="registry_thai_digits", read_as=m.group(0).strip())
-                    reading.licences.append(item)
-                    return
 
 
 def _licensee(lines: list[Line], reading: Reading, ref) -> None:
@@ -539,15 +474,43 @@ def _licensee(lines: list[Line], reading: Reading, ref) -> None:
         return
 
 
-def read(ocr_lines: list[dict], marks: list[dict], ref) -> Reading:
-    """Everything checkable one photo's OCR lines say, against `ref` (catalogue, registry)."""
+def qr_licences(qrs: list[dict], registry) -> list[dict]:
+    """Licences the photo's QR codes carry (`analyze` dicts: text, box…) that the registry holds, as reading
+    items (`how` "qr", the code's text as the line). A code's payload is what the label's maker encoded, not an
+    OCR guess, but it is trusted only when the registry confirms it: then it is evidence about the label's
+    printed numbers too (its standard's edition settles a misread year; a misread of it beside it is dropped)."""
+    if not qrs or not len(registry):
+        return []
+    from tisguard.detect.detectors.marks import LicenceNumberDetector
+    from tisguard.images.qr import QrFinding, qr_text_for_matching
+
+    det, out, seen = LicenceNumberDetector(), [], set()
+    for q in qrs:
+        qf = QrFinding(q["text"], tuple(q["box"]), q.get("host"), bool(q.get("tisi_host")))
+        for e in det.from_text("image", normalize(qr_text_for_matching(qf)), seen):
+            known = registry.by_number(e.value["licence_no"])
+            if known is not None:
+                line = Line(q["text"], q["text"], tuple(q["box"]) if q.get("box") else None)
+                item = {"licence_no": known.licence_no, "tis": known.tis_number, "line": line}
+                out.append({**item, "printed_type": None, "how": "qr", "qr_text": q["text"]})
+    return out
+
+
+def read(ocr_lines: list[dict], marks: list[dict], ref, qrs: list[dict] | None = None) -> Reading:
+    """Everything checkable one photo's OCR lines say, against `ref` (catalogue, registry). `qrs`: the photo's
+    decoded QR codes (`analyze` dicts); a registry licence in one counts as read (`how` "qr") and as evidence
+    for the printed numbers."""
     lines = lines_of(ocr_lines)
     reading = Reading()
     unconfirmed: list = []
     reading.standards = _standards(lines, ref.catalogue, unconfirmed)
+    reading.licences = qr_licences(qrs or [], ref.registry)
     _licences(lines, marks, reading.standards, ref, reading)
-    _licences_slash_lost(lines, reading.standards, ref, reading)
-    _licences_thai_digits(lines, reading.standards, ref, reading)
+    licences_slash_lost(lines, reading.standards, ref, reading)
+    licences_running_sub(lines, reading.standards, ref, reading)
+    licences_thai_digits(lines, reading.standards, ref, reading)
     _standards_from_licences(reading, unconfirmed, ref)
+    if any(s.get("how") != "one_digit" for s in reading.standards):  # a guess only when nothing was read exactly
+        reading.standards = [s for s in reading.standards if s.get("how") != "one_digit"]
     _licensee(lines, reading, ref)
     return reading

@@ -200,8 +200,9 @@ def correct_line(text: str, ink_line: np.ndarray) -> list[str]:
 
 # What Tesseract's Thai model answers for a Thai digit it misreads, seen on the development draws (after
 # normalisation to Arabic digits): ๖ ๘ ๙ as ๕ or ๐, ๔ as ๕, ๗ as ๑ or ๓, and ๗ or ๔ as a Thai letter
-# (ฒ ณ; ฉ). read → the digits it may stand for.
-CONFUSED = {"5": "4689", "0": "689", "1": "7", "3": "7", "ฒ": "7", "ณ": "7", "ฉ": "45"}
+# (ฒ ณ; ฉ); counted again on draws 88–91 and set 2 (each pair seen 4–29 times): ๖ as ๒, ๙ as ๓, ๐ as ๑,
+# ๗ as ๕. read → the digits it may stand for.
+CONFUSED = {"5": "46789", "0": "689", "1": "70", "2": "6", "3": "79", "ฒ": "7", "ณ": "7", "ฉ": "45"}
 CONFUSABLE_LETTERS = "ฒณฉ"
 
 

@@ -66,6 +66,24 @@ def one_substitution(near: list[Licence], number: str) -> Licence | None:
     return hits[0] if len(hits) == 1 else None
 
 
+def one_misread(near: list[Licence], number: str) -> Licence | None:
+    """Of `near` (`near_licences` of a number not in the registry), the one licence that `number` misses by a
+    digit misread in place, one digit read too many ('46083-46' for 4608-46: a glyph split in two) or one digit
+    lost; None when none or several do. Looser than `one_substitution`: for a caller that has other evidence
+    the reading is that licence (the image reader: its standard printed on the same label, by the mark)."""
+    parts = licence_parts(number)
+    if parts is None:
+        return None
+    read = f"{parts['running']}-{parts['sub']}"
+    hits = []
+    for lic in near:
+        p = licence_parts(lic.licence_no)
+        have = f"{p['running']}-{p['sub']}" if p else ""
+        if have and abs(len(have) - len(read)) <= 1 and have.count("-") == read.count("-"):
+            hits.append(lic)
+    return hits[0] if len(hits) == 1 else None
+
+
 def _type(lic: Licence) -> str | None:
     p = licence_parts(lic.licence_no)
     return p["type"] if p else None
