@@ -200,3 +200,20 @@ def test_marked_page_that_read_nothing_has_its_mark_regions_read_from_the_grey_p
     monkeypatch.setattr(lp, "read_page", both)
     page = lp.read_label(img, [((120, 120), 60)], [], time.monotonic() + 10)
     assert names == [] and not any(p.startswith("mark_region") for p in page.passes)
+
+
+def test_standard_whose_year_was_cut_short_is_completed_only_by_the_licence_on_the_label(reference):
+    """'มอก.3000 เล่ม 3-256' at the label's edge beside registry licence น2745-11/3000เล่ม3: the edition the
+    registry records for that licence, when the digits read agree with it; nothing without the licence."""
+    from tisguard.images.labelread import read
+
+    lic = _licence()
+    tis, year = lic["tis_number"], str(lic["tis_year"])
+    for cut in (year[:3], year[:2]):
+        r = read(_lines(f"มอก. {tis}-{cut}", lic["licence_no"]), MARK, reference)
+        assert (tis, int(year)) in _standards(r), (cut, r.standards)
+        assert not _standards(read(_lines(f"มอก. {tis}-{cut}"), MARK, reference))
+    other = "254" if year[2] != "4" else "256"  # digits that are not the registry edition's
+    assert not _standards(read(_lines(f"มอก. {tis}-{other}", lic["licence_no"]), MARK, reference))
+    # in the middle of a line a short number after a dash is no cut year
+    assert not _standards(read(_lines(f"มอก. {tis}-25 10A", lic["licence_no"]), MARK, reference))

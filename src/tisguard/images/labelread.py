@@ -53,6 +53,11 @@ _STANDARD = re.compile(
 _STANDARD_NO_DASH = re.compile(
     r"(?:[มท]อก[ก-ฮ]?|ม\.?อ\.?ก|\b[nmwvh][o0a][nkgo0])\s*+[.,]?\s*+(\d{1,5})\s++(2\d\d\d)(?!\d)"
 )
+# a standard whose year is cut short at the end of the line ('มอก.3000 เล่ม 3-256': the label's edge, a table rule):
+# only the edition the registry records for a licence on the same label may complete it
+_STANDARD_CUT = re.compile(
+    r"(?<![\d/])(\d{1,5})(?:\s*+" + _PART_WORD + r"\s*+(\d{1,3}(?:\s*+\(\s*+\d{1,3}\s*+\))?))?\s*+[-–]\s*+(25\d?)\s*+$"
+)
 _THAI_DIGIT = re.compile("[๐-๙]")
 _LICENSEE = re.compile(r"บริษัท|จำกัด|ห้างหุ้นส่วน|co\.?,?\s*+ltd|limited")
 # digits OCR reads as letters inside a number (only applied inside licence- or standard-shaped runs)
@@ -174,6 +179,10 @@ def _standards(lines: list[Line], catalogue, unconfirmed: list | None = None) ->
                 continue
             seen.add(found[0])
             out.append({"tis": found[0][0], "year_be": found[0][1], "line": line, **({"how": how} if how else {})})
+        m = _STANDARD_CUT.search(line.text) if unconfirmed is not None else None
+        if m:
+            part = re.sub(r"\s+", "", m.group(2)) if m.group(2) else None
+            unconfirmed.append((m.group(1), part, [], line, m.group(3)))
     return out
 
 
@@ -183,7 +192,8 @@ def _standards_from_licences(reading: Reading, unconfirmed: list, ref) -> None:
     it: the label's two readings agree, and the catalogue holds exactly that edition. When the year read
     is not an edition of that standard but is one digit from the edition the registry records for the
     confirmed licence ('๒๒๑๕-๒๕๒๑' beside ท3547-93/2214 of 2214-2561), that edition is taken: the licence
-    is the registry's, and the printed standard differs from its own by at most a digit in each half."""
+    is the registry's, and the printed standard differs from its own by at most a digit in each half. A year
+    cut short at the end of its line ('3000 เล่ม 3-256') is completed only as that registry edition."""
     from rapidfuzz.distance import Levenshtein
 
     catalogue = ref.catalogue
@@ -195,7 +205,14 @@ def _standards_from_licences(reading: Reading, unconfirmed: list, ref) -> None:
         known = ref.registry.by_number(l["licence_no"]) if l.get("how") in by_registry and len(ref.registry) else None
         if known is not None and known.tis_year:
             editions[known.tis_number] = int(known.tis_year)
-    for number, part, years, line in unconfirmed:
+    for number, part, years, line, *cut in unconfirmed:
+        if cut:  # the year cut short: exactly the licence's standard, and the edition the registry records for it
+            tis = tis_label(number, part)
+            y = editions.get(tis)
+            if y and str(y).startswith(cut[0]) and catalogue.edition(tis, y) is not None and (tis, y) not in have:
+                have.add((tis, y))
+                reading.standards.append({"tis": tis, "year_be": y, "line": line, "how": "licence_on_label"})
+            continue
         for tis in lic_standards:
             base, _, lic_part = tis.partition(" เล่ม ")
             if Levenshtein.distance(number, base) > 1 or (
