@@ -56,7 +56,9 @@ _STANDARD_NO_DASH = re.compile(
 # a standard whose year is cut short at the end of the line ('มอก.3000 เล่ม 3-256': the label's edge, a table rule):
 # only the edition the registry records for a licence on the same label may complete it
 _STANDARD_CUT = re.compile(
-    r"(?<![\d/])(\d{1,5})(?:\s*+" + _PART_WORD + r"\s*+(\d{1,3}(?:\s*+\(\s*+\d{1,3}\s*+\))?))?\s*+[-–]\s*+(25\d?)\s*+$"
+    r"(?<![\d/])(\d{1,5})(?:\s*+"
+    + _PART_WORD
+    + r"\s*+(\d{1,3}(?:\s*+\(\s*+\d{1,3}\s*+\))?))?\s*+[-–]\s*+(25\d?)\s*+[.,]?\s*+$"
 )
 _THAI_DIGIT = re.compile("[๐-๙]")
 _LICENSEE = re.compile(r"บริษัท|จำกัด|ห้างหุ้นส่วน|co\.?,?\s*+ltd|limited")
@@ -215,9 +217,7 @@ def _standards_from_licences(reading: Reading, unconfirmed: list, ref) -> None:
             continue
         for tis in lic_standards:
             base, _, lic_part = tis.partition(" เล่ม ")
-            if Levenshtein.distance(number, base) > 1 or (
-                part and canonical_part(part) != canonical_part(lic_part or None)
-            ):
+            if Levenshtein.distance(number, base) > 1 or (part and not _same_part(part, lic_part, line)):
                 continue
             found = [y for y in years if catalogue.edition(tis, y) is not None]
             if not found and tis in editions and any(_one_digit_apart(y, editions[tis]) for y in years):
@@ -234,6 +234,15 @@ def _standards_from_licences(reading: Reading, unconfirmed: list, ref) -> None:
                         for s in reading.standards
                         if not (s.get("how") == "one_digit" and s["line"] is line and s["tis"] != tis)
                     ]
+
+
+def _same_part(read_part: str, part: str | None, line: Line) -> bool:
+    """Whether a part read ('2(1)') is the licence's standard's part ('2(7)'): the same, or, printed in Thai
+    digits, off by one look-alike digit (๗ read as ๑)."""
+    if canonical_part(read_part) == canonical_part(part or None):
+        return True
+    digits = lambda p: re.sub(r"\D", "", p or "")  # noqa: E731
+    return bool(part) and bool(_THAI_DIGIT.search(line.raw)) and confusion_cost(digits(read_part), digits(part)) <= 0.5
 
 
 def _thai_year_of(number: str, base: str, years: list[int], edition: int, line: Line) -> bool:
