@@ -79,3 +79,14 @@ def test_evaluate_refuses_bad_alternates_naming_the_record(tmp_path):
     path = write_jsonl(tmp_path / "bad.jsonl", [ROWS[0], bad])
     r = cli("evaluate", path)
     assert r.exit_code != 0 and "record 2 label.alternates" in r.output
+
+
+def test_evaluate_reads_tis_alt_as_alternates(tmp_path):
+    """The blind-set writers name co-applicable standards `tis_alt`: the same list as `alternates`."""
+    fridge = rec("fridge", "ตู้เย็น 2 ประตู 7.4 คิว", {"verdict": "non_compliant", "tis": "2186", "tis_alt": ["2214"]})
+    path = write_jsonl(tmp_path / "alt.jsonl", [fridge])
+    f = cli_json("evaluate", path, "--registry", DEV / "registry.csv")
+    assert (f["standard_accuracy"], f["standard_accuracy_exact"]) == (1.0, 0.0)
+    bad = rec("x", "ตู้เย็น", {"verdict": "non_compliant", "tis": "2214", "tis_alt": "2186"})
+    r = cli("evaluate", write_jsonl(tmp_path / "bad.jsonl", [bad]))
+    assert r.exit_code != 0 and "record 1 label.tis_alt" in r.output

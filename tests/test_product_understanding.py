@@ -36,7 +36,9 @@ ROWS = [
     ("accessory", "ลูกบอลซักผ้าซิลิโคน 6 ลูก ใช้กับเครื่องซักผ้าฝาหน้าฝาบน กันผ้าพันกัน", None),
     ("accessory", "ถ่านคาร์บอนดับกลิ่นในตู้เย็น กล่องดูดกลิ่นอาหาร 2 ชิ้น", None),
     ("accessory", "ผ้าใบล้างแอร์บ้าน มีรางน้ำทิ้ง ใส่ได้กับแอร์ 12000-18000 BTU", None),
-    ("accessory", "หม้อในหม้อหุงข้าว 1 ลิตร เคลือบเทฟลอน ใช้แทนของเดิม", None),
+    # (a Teflon-coated spare inner pot was here: a fluoropolymer-coated metal vessel, which two blind writers
+    # labelled TIS 2622 from its scope page; its scope leaves out electric cookers, so the spare is disputed)
+    ("accessory", "ยางขอบฝาหม้อหุงข้าว 1.8 ลิตร ใช้แทนของเดิม", None),
     ("accessory", "เคสซิลิโคนใส่พาวเวอร์แบงค์ 20000mAh กันรอย", None),
     # non-electric versions of electrical products
     ("non-electric", "กระติกน้ำสูญญากาศ 1 ลิตร สแตนเลส เก็บร้อนเก็บเย็นได้นาน", None),

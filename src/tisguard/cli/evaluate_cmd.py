@@ -1,6 +1,6 @@
 """`tisguard evaluate`: score a labelled file and print the figures.
 
-Labels are listing-v1's (`verdict`, `tis`), optionally with `alternates` (other standards that would also
+Labels are listing-v1's (`verdict`, `tis`), optionally with `alternates` (or `tis_alt`: other standards that would also
 be right) and `regulated` (`null`: scope not established; such records are left out of every figure and
 counted). `--by FIELD` splits the main figures by a field of the records (a top-level field such as
 `source` or `platform`, else a field of the label such as `group`).
@@ -106,10 +106,12 @@ def _labelled(path: Path, counts: dict, rejects: list[str], by: str | None) -> I
             continue
         lab = listing.label.model_dump()
         lab["tis"] = _standard(lab.get("tis"), rec_no, "label.tis")
-        alternates = raw_label.get("alternates") or []
+        # `tis_alt` is what the blind-set writers call the same list (writer-common rules)
+        key = "alternates" if "alternates" in raw_label else "tis_alt"
+        alternates = raw_label.get(key) or []
         if not isinstance(alternates, list) or not all(isinstance(t, str) for t in alternates):
-            fail(f"{path}: record {rec_no} label.alternates: must be a list of standard numbers")
-        lab["alternates"] = [_standard(t, rec_no, "label.alternates") for t in alternates]
+            fail(f"{path}: record {rec_no} label.{key}: must be a list of standard numbers")
+        lab["alternates"] = [_standard(t, rec_no, f"label.{key}") for t in alternates]
         group = None
         if by is not None:
             value = listing.extras().get(by)

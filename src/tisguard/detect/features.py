@@ -17,7 +17,9 @@ Keys (one function feeds training and scoring, so the two can never drift apart)
 - `GLUE` when the title's first product term is written onto an unknown preceding Thai word ('ถุงผ้าใส่ถังแก๊ส'):
   Thai names the head noun first, so that word is usually what is sold (see glued_keys);
 - hits in the category, the description head and the attributes under their own prefixes; the brand;
-  a price bucket (an accessory costs a fraction of the product it goes with).
+  a price bucket, and the price relative to the typical price of the standard the title's first product term
+  names (`PR:R`, or `PR:F` when that term only follows a "for" marker): a 250-baht "air-con" listing is a
+  bracket or a part, whatever its words, while a cheap knock-off fan is still a fan (see price_keys).
 Everything is dictionary lookups and one Aho-Corasick pass per field: no tokenizer on the hot path.
 """
 
@@ -31,7 +33,7 @@ from functools import lru_cache
 from tisguard.detect.lexicon import LexHit, Lexicon
 from tisguard.detect.text import normalize
 
-FEATURES_VERSION = 10  # bump when the keys below change: a model only fits the scheme it was trained with
+FEATURES_VERSION = 11  # bump when the keys below change: a model only fits the scheme it was trained with
 NGRAM_RANGE = (2, 3)
 DESC_HEAD_CHARS = 400
 ATTR_CHARS = 400
@@ -212,6 +214,32 @@ def glued_keys(text: str, title_hits: list[LexHit]) -> list[str]:
     return ["\x00GLUE"]
 
 
+# Relative price buckets: log2(price / typical) floored, clipped; an accessory is often 1/16 of its product or less.
+_REL_MIN, _REL_MAX = -8, 3
+
+
+def price_keys(price: float | None, title_hits: list[LexHit], typical: Mapping[str, float] | None) -> list[str]:
+    """The price bucket, and the price relative to the typical price (median of the training data's listings of
+    that standard) of the title's first product term: in the head when there is one, else after a "for" marker.
+    Counts once like an n-gram. No key when the price or the standard's typical price is unknown."""
+    if not price or price <= 0:
+        return []
+    keys = [f"{PRICE_PREFIX}{min(int(math.log2(price + 1)), 17)}"]
+    if not typical:
+        return keys
+    for_at = min((h.start for h in title_hits if h.kind == "cue" and h.tis == "for" and h.start > 1), default=None)
+    first = None
+    for h in title_hits:
+        if h.kind == "term" and h.start >= 0 and (first is None or h.start < first.start):
+            first = h
+    ref = typical.get(first.tis) if first is not None else None
+    if ref:
+        role = "F" if for_at is not None and first.start >= for_at else "R"
+        rel = max(_REL_MIN, min(_REL_MAX, math.floor(math.log2(price / ref))))
+        keys.append(f"{PRICE_PREFIX}{role}{rel}")
+    return keys
+
+
 def field_keys(prefix: str, kinds) -> list[str]:
     """Hits in another field (category K, description D, attributes A), as (kind, standard or cue class)
     pairs: terms, cue classes, parts."""
@@ -239,9 +267,11 @@ def feature_keys(
     brand: str | None = None,
     attributes: Mapping[str, object] | None = None,
     price: float | None = None,
+    typical_price: Mapping[str, float] | None = None,
 ) -> tuple[list[str], list[LexHit]]:
     """Feature keys and the title's lexicon hits, from the normalised title and the raw rest: the one place
-    both training and scoring build them, so the two cannot drift apart."""
+    both training and scoring build them, so the two cannot drift apart. `typical_price` is the model's
+    table of typical prices by standard (training computes it first, from the labelled records)."""
     text = title_text(title_norm)
     title_hits = _outermost(lexicon.scan_with_spacing_variants(text))
     keys = ngram_keys(text)
@@ -258,12 +288,13 @@ def feature_keys(
             keys += field_keys("A", lexicon.kinds_in(values))
     if brand and brand.strip():
         keys.append("\x00B:" + brand.strip().lower()[:40])
-    if price and price > 0:
-        keys.append(f"{PRICE_PREFIX}{min(int(math.log2(price + 1)), 17)}")
+    keys += price_keys(price, title_hits, typical_price)
     return keys, title_hits
 
 
-def record_keys(rec: Mapping, lexicon: Lexicon) -> tuple[list[str], list[LexHit]]:
+def record_keys(
+    rec: Mapping, lexicon: Lexicon, typical_price: Mapping[str, float] | None = None
+) -> tuple[list[str], list[LexHit]]:
     """Training-side entry: a raw listing-v1 record (dict) in."""
     attrs = rec.get("attributes")
     return feature_keys(
@@ -274,4 +305,5 @@ def record_keys(rec: Mapping, lexicon: Lexicon) -> tuple[list[str], list[LexHit]
         rec.get("brand") if isinstance(rec.get("brand"), str) else None,
         attrs if isinstance(attrs, Mapping) else None,
         rec.get("price") if isinstance(rec.get("price"), (int, float)) else None,
+        typical_price,
     )

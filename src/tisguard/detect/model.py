@@ -77,7 +77,12 @@ class CategoryModel:
         return z / z.sum(axis=1, keepdims=True)
 
     def typical_price(self, tis: str) -> float | None:
-        return self.meta.get("typical_price", {}).get(tis)
+        return self.typical_prices.get(tis)
+
+    @property
+    def typical_prices(self) -> dict[str, float]:
+        """Median price by standard in the training data: the low-price signal and the relative-price keys."""
+        return self.meta.get("typical_price") or {}
 
     def save(self, json_path: Path) -> None:
         json_path.parent.mkdir(parents=True, exist_ok=True)

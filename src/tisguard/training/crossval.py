@@ -16,6 +16,7 @@ import re
 
 import numpy as np
 
+from tisguard.detect.model import NONE_CLASS
 from tisguard.training.train import Examples, Fitted, Learner, Source, fit, fit_temperature
 
 FLAG = ("unverified", "non_compliant")
@@ -74,6 +75,10 @@ def cross_validate(
         rows = [i for i in range(len(y)) if ex.source[i] == si]
         if rows:
             by_source[s.name] = {"n": len(rows), "class_accuracy": round(float((pred[rows] == y[rows]).mean()), 4)}
+            neg = [i for i in rows if classes[y[i]] == NONE_CLASS]
+            # the model alone (argmax, before the engine's other signals): how often a negative is called regulated
+            if neg:
+                by_source[s.name]["not_regulated_called_regulated"] = round(float((pred[neg] != y[neg]).mean()), 4)
     report: dict = {
         "k": k,
         "temperature": temperature,

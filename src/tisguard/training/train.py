@@ -146,7 +146,8 @@ class Examples:
     counts: list[dict] = field(default_factory=list)  # per source: used / skipped / regulated / not
 
 
-def build_examples(sources: list[Source], lexicon: Lexicon) -> Examples:
+def build_examples(sources: list[Source], lexicon: Lexicon, typical: dict[str, float] | None = None) -> Examples:
+    """Feature keys of every usable record; `typical` is the typical-price table the keys are relative to."""
     ex = Examples()
     for si, src in enumerate(sources):
         used = skipped = none = 0
@@ -156,7 +157,7 @@ def build_examples(sources: list[Source], lexicon: Lexicon) -> Examples:
                 skipped += 1
                 continue
             cls = lexicon.reported(cls)  # one class per product family: 2186 (energy) trains as 2214
-            keys, _ = record_keys(rec, lexicon)
+            keys, _ = record_keys(rec, lexicon, typical)
             ex.keys.append(keys)
             ex.labels.append(cls)
             ex.weights.append(src.weight)
@@ -298,16 +299,23 @@ def fit_temperature(logits: np.ndarray, y: np.ndarray, weights: np.ndarray | Non
     return best_t
 
 
-def _typical_prices(ex: Examples, classes: list[str]) -> dict[str, float]:
-    typical = {}
-    for cls in classes:
-        ps = [
-            r.get("price")
-            for r, l in zip(ex.records, ex.labels)
-            if l == cls and isinstance(r.get("price"), (int, float)) and r.get("price")
-        ]
-        if len(ps) >= 5 and cls != NONE_CLASS:
-            typical[cls] = round(median(ps), 2)
+def typical_prices(sources: list[Source], lexicon: Lexicon) -> dict[str, float]:
+    """Median price of each regulated class (≥ 5 priced listings), over every source, and the same figure under
+    each lexicon standard that reports as that class (a title term may name either). Computed before the
+    feature keys, which include the price relative to it, and saved with the model for scoring."""
+    prices: dict[str, list[float]] = {}
+    for src in sources:
+        for rec in src.records:
+            cls = label_class(rec)
+            price = rec.get("price")
+            if cls is None or cls == NONE_CLASS or not isinstance(price, (int, float)) or not price > 0:
+                continue
+            prices.setdefault(lexicon.reported(cls), []).append(float(price))
+    typical = {cls: round(median(ps), 2) for cls, ps in sorted(prices.items()) if len(ps) >= 5}
+    for tis in lexicon.standards:
+        rep = lexicon.reported(tis)
+        if rep != tis and rep in typical:
+            typical.setdefault(tis, typical[rep])
     return typical
 
 
@@ -324,7 +332,8 @@ def train_sources(
     `tisguard.training.crossval`): the temperature comes from the folds' held-out predictions and the
     figures on `evaluate_source` are measured only on listings each fold did not train on."""
     lexicon = lexicon or Lexicon.load()
-    ex = build_examples(sources, lexicon)
+    typical = typical_prices(sources, lexicon)
+    ex = build_examples(sources, lexicon, typical)
     if not ex.labels:
         raise TrainingDataError("no usable labelled records in the training sources")
     classes = sorted(set(ex.labels))
@@ -364,7 +373,7 @@ def train_sources(
         "learner": learner.describe(),
         "temperature": temperature,
         "calibration": calibration,
-        "typical_price": _typical_prices(ex, final.classes),
+        "typical_price": typical,
     }
     if cv_report is not None:
         meta["cross_validation"] = cv_report

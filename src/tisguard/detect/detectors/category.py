@@ -41,6 +41,7 @@ class CategoryDetector(Detector):
             listing.brand,
             listing.attributes,
             listing.price,
+            ctx.ref.model.typical_prices,
         )
 
     def detect(self, ctx: ListingContext) -> list[Evidence]:
