@@ -125,9 +125,14 @@ def _outermost(hits: list[LexHit]) -> list[LexHit]:
     return out
 
 
+def for_marker_at(title_hits: list[LexHit]) -> int | None:
+    """Where the title's first "for" marker ('สำหรับ', 'ใช้กับ', 'for', '适用于') starts, if one follows the head."""
+    return min((h.start for h in title_hits if h.kind == "cue" and h.tis == "for" and h.start > 1), default=None)
+
+
 def title_keys(title_hits: list[LexHit]) -> list[str]:
     """Keys from the title's hits, by role: head product, "for" target, parts before/after a product term."""
-    for_at = min((h.start for h in title_hits if h.kind == "cue" and h.tis == "for" and h.start > 1), default=None)
+    for_at = for_marker_at(title_hits)
     head = title_hits if for_at is None else [h for h in title_hits if h.start < for_at]
     # the target starts at the marker ('สำหรับสุนัข' is a pet cue that begins where 'สำหรับ' does)
     target = [] if for_at is None else [h for h in title_hits if h.start >= for_at and h.tis != "for"]
@@ -227,7 +232,7 @@ def price_keys(price: float | None, title_hits: list[LexHit], typical: Mapping[s
     keys = [f"{PRICE_PREFIX}{min(int(math.log2(price + 1)), 17)}"]
     if not typical:
         return keys
-    for_at = min((h.start for h in title_hits if h.kind == "cue" and h.tis == "for" and h.start > 1), default=None)
+    for_at = for_marker_at(title_hits)
     first = None
     for h in title_hits:
         if h.kind == "term" and h.start >= 0 and (first is None or h.start < first.start):
