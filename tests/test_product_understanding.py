@@ -279,3 +279,27 @@ def test_train_names_a_broken_record(tmp_path):
     bad.write_text('{"title": "ok", "label": {"verdict": "not_regulated"}}\n{broken\n', encoding="utf-8")
     r = cli("train", bad, "--no-extra", "--no-decisions", "--out", tmp_path / "m.json")
     assert r.exit_code != 0 and "bad.jsonl:2" in r.output
+
+
+@pytest.mark.parametrize(
+    "title, price, price_named",
+    [
+        ("ขาแอร์ ติดผนัง 9000-24000BTU เหล็กหนา", 250, True),  # a product word at 1/90 of its typical price
+        ("ฝาครอบพัดลม กันฝุ่น 16 นิ้ว", 59, False),  # an accessory word is the reason given
+        ("เคส iPhone 15 ซิลิโคน", 59, False),  # no product word
+    ],
+)
+def test_a_cheap_product_word_is_named_in_the_reason(engine, title, price, price_named):
+    a = engine.assess(L(title, price=price))
+    assert a.verdict == "not_regulated"
+    e = next(e for e in a.evidence if e.signal == "not_regulated_product")
+    assert ("price_to_typical" in e.value) is price_named
+    if price_named:
+        assert e.value["price_to_typical"] <= 1 / 8 and f"{price:,.0f} THB" in e.reason_en
+        assert "บาท" in e.reason_th
+
+
+def test_a_regulated_product_at_a_low_price_stays_regulated_without_a_price_reason(engine):
+    a = engine.assess(L("พัดลมตั้งพื้น 16 นิ้ว ใบพัด 5 ใบ", price=390))
+    assert a.verdict != "not_regulated" and a.tis == "934"
+    assert all("price_to_typical" not in (e.value or {}) for e in a.evidence)

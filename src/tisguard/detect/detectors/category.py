@@ -26,7 +26,7 @@ REGISTERED_LR = 100.0  # a licence number the registry holds: its standard is kn
 
 
 class CategoryDetector(Detector):
-    name, version = "category", "2.0"
+    name, version = "category", "2.1"
     emits = {"regulated_product": Signal(Group.PRODUCT), "not_regulated_product": Signal(Group.PRODUCT)}
     provides = ("product",)
     after = ("stated_numbers",)  # numbers stated in the listing's text update the product odds
@@ -108,23 +108,46 @@ class CategoryDetector(Detector):
             excl = [
                 h for h in head_hits if h.kind in ("exclude", "accessory") or (h.kind == "cue" and h.tis in OTHER_CUES)
             ]
-            out.append(
-                self.evidence(
-                    "not_regulated_product",
-                    "title",
-                    "สินค้าไม่เข้าข่ายมาตรฐานบังคับ" + (f" (พบคำว่า '{excl[0].term}' ซึ่งเป็นอุปกรณ์เสริม/สินค้าอื่น)" if excl else ""),
-                    "product is not under a mandatory standard"
-                    + (f" ('{excl[0].term}' marks an accessory or other product)" if excl else ""),
-                    value={
-                        "p_regulated": round(p_reg, 4),
-                        "top": [[t, round(p, 4)] for t, p in top],
-                        "model_version": ref.model.version,
-                        "product_confidence": confidence,
-                    },
-                    score=1 - p_reg,
+            th, en = "สินค้าไม่เข้าข่ายมาตรฐานบังคับ", "product is not under a mandatory standard"
+            value = {
+                "p_regulated": round(p_reg, 4),
+                "top": [[t, round(p, 4)] for t, p in top],
+                "model_version": ref.model.version,
+                "product_confidence": confidence,
+            }
+            cheap = None if excl else cheap_for_product(ctx, head_hits)
+            if excl:
+                th += f" (พบคำว่า '{excl[0].term}' ซึ่งเป็นอุปกรณ์เสริม/สินค้าอื่น)"
+                en += f" ('{excl[0].term}' marks an accessory or other product)"
+            elif cheap:
+                term, price, typical = cheap
+                th += (
+                    f" (ชื่อสินค้ามีคำว่า '{term.term}' แต่ราคา {price:,.0f} บาท เป็นเพียงส่วนน้อยของราคาทั่วไป"
+                    f" ~{typical:,.0f} บาท: น่าจะเป็นอุปกรณ์เสริมหรืออะไหล่)"
                 )
-            )
+                en += (
+                    f" ('{term.term}' is in the title, but {price:,.0f} THB is a fraction of the typical"
+                    f" ~{typical:,.0f} THB: likely an accessory or part)"
+                )
+                value["price_to_typical"] = round(price / typical, 4)
+            out.append(self.evidence("not_regulated_product", "title", th, en, value=value, score=1 - p_reg))
         return out
+
+
+CHEAP_SHARE = 1 / 8  # a price at most this share of the product's typical price is named in the reason
+
+
+def cheap_for_product(ctx: ListingContext, head_hits) -> tuple[object, float, float] | None:
+    """(the title's first product term, price, typical price) when the price is at most `CHEAP_SHARE` of the
+    typical price of that term's standard: the model reads the same ratio (`features.price_keys`), and an
+    officer reading "not regulated" under a product word should see why."""
+    price = ctx.listing.price
+    terms = [h for h in head_hits if h.kind == "term" and h.start >= 0]
+    if not price or price <= 0 or not terms:
+        return None
+    first = min(terms, key=lambda h: h.start)
+    typical = ctx.ref.model.typical_prices.get(first.tis)
+    return (first, float(price), typical) if typical and price <= CHEAP_SHARE * typical else None
 
 
 def restate(probs: np.ndarray, none_i: int, ratios: list[tuple[int, float]]) -> np.ndarray:
