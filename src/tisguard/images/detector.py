@@ -2,7 +2,9 @@
 without a licence the registry holds as active), on at most a few photos per listing, within the
 analyzer's time limits. What a label says is read by `labelread` and checked against the catalogue and
 the registry; a licence read from a photo then goes through the same licence verification as one in
-the title. When a time limit cut the reading short, an INFO line says so."""
+the title. A registry licence carried by the photo's QR code counts as read (and settles misread printed numbers
+beside it); its evidence line says it came from the QR code, not the print. When a time limit cut the reading
+short, an INFO line says so."""
 
 from __future__ import annotations
 

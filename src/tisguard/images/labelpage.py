@@ -18,7 +18,8 @@ the catalogue and the registry, this module only the picture.
 
 When a page with a TIS mark did not read both a licence-shaped and a standard-shaped line, the same page is read once
 more from its grey rendering (`prep.text_soft`): small print on a photo taken from afar, in glare and JPEG
-noise, breaks into specks when binarised after upscaling, and the grey page keeps its strokes whole.
+noise, breaks into specks when binarised after upscaling, and the grey page keeps its strokes whole. When that
+and the regions by the mark still leave them unread, those regions are read from the grey page too.
 """
 
 from __future__ import annotations

@@ -8,6 +8,11 @@ in the catalogue, and either the registry knows the number or the label itself a
 letter read as such, or the same standard printed beside it). A misread number must not become a
 "licence not in the registry" accusation: an unconfirmed keyword-free reading is dropped, and the mark
 then counts as a mark without a readable licence.
+
+The photo's QR codes are read with the print (`read(..., qrs)`): a registry licence a code carries counts as
+read (`how` "qr", and the evidence line says it came from the QR code) and settles the printed numbers beside
+it as a licence read in the print does (a misread standard year or number, a year cut short). Licences that only
+the registry can confirm (slash or suffix lost, Thai digits misread) are in `labelfallback`.
 """
 
 from __future__ import annotations
