@@ -3,12 +3,14 @@
 Usage:
   python benchmarks/bench_scale.py --pg-url postgresql+psycopg://USER@HOST:PORT/postgres [--n 1000000 | --ten-million]
          [--master local[2]] [--cores 2] [--baseline 50000] [--reps 30] [--keep] [--ingest-only] [--reingest]
+         [--rescan] [--scan-only]
 
 The PostgreSQL URL names a server where the benchmark may create (and drop, unless --keep) a database
 `tg_scale_<N>`. Stages, each timed and reported as listings/s per core:
   1. ingest: the JSON Lines file into the store on Spark (COPY; pipeline.spark_ingest); with --reingest the same
      file again (every listing known: the upsert path of a daily rescan); --ingest-only stops here
-  2. scan + store: the whole assessment on Spark, written back with COPY (pipeline.spark_store), first run
+  2. scan + store: the whole assessment on Spark, written back with COPY (pipeline.spark_store), first run;
+     with --rescan a second full run (every row replaced, as a daily full rescan); --scan-only stops here
   3. incremental: one licence of the registry suspended; only the affected listings are assessed again
 Then: bytes per listing stored, peak memory (this process and the whole process tree: JVM, Python workers;
 the PostgreSQL server is not counted), and the officer queue / listing page / dashboard latencies at that size.
@@ -330,6 +332,14 @@ def main() -> None:
     ap.add_argument("--keep", action="store_true", help="keep the benchmark database")
     ap.add_argument("--ingest-only", action="store_true", help="stop after the ingest stage (and its storage figures)")
     ap.add_argument("--reingest", action="store_true", help="ingest the same file a second time (all listings known)")
+    ap.add_argument(
+        "--rescan",
+        action="store_true",
+        help="a second, full scan → store (replaces the rows of the same engine version)",
+    )
+    ap.add_argument(
+        "--scan-only", action="store_true", help="stop after the scan stages (no incremental run, no page latencies)"
+    )
     args = ap.parse_args()
     if not args.pg_url:
         sys.exit("give --pg-url (or TISGUARD_BENCH_PG_URL): a PostgreSQL server the benchmark may create a database on")
@@ -409,7 +419,7 @@ def run_scans(args, db, url, path, n, roots, tmp: Path, report) -> None:
     rate1_same = base["spark_partition_code_in_process"]["listings_per_s"]
     cpu1_same = base["spark_partition_code_in_process"]["cpu_us"]
 
-    t = time.perf_counter()
+    load0, t = load(), time.perf_counter()
     with TreeCPU(roots) as cpu:
         r = spark_scan_to_store(path, snapshot, None, tmp / "pq", master=args.master, investigation=False)
     secs = time.perf_counter() - t
@@ -423,28 +433,42 @@ def run_scans(args, db, url, path, n, roots, tmp: Path, report) -> None:
         speedup_vs_one_core_scan=round(rate / rate1, 2),
         speedup_vs_one_core_same_work=round(rate / rate1_same, 2),
         cpu_us_per_listing=round(cpu_us),
+        cpu_us_per_listing_by_process=cpu.per_listing_us(r["assessed"]),
         # what the same CPU cost per listing gives on `cores` cores nobody else uses
         speedup_on_free_cores=round(args.cores * cpu1_same / cpu_us, 2),
         partitions=r["partitions"],
         parquet_bytes_per_listing=round(sum(f.stat().st_size for f in (tmp / "pq").glob("*")) / n),
+        load_start=load0,
         load=load(),
     )
 
-    t = time.perf_counter()
-    with TreeCPU(roots) as cpu:
-        r = spark_scan_to_store(path, snapshot, url, master=args.master, investigation=False)
-    secs = time.perf_counter() - t
-    rate = r["assessed"] / secs
-    report(
-        "scan_store",
-        seconds=round(secs, 1),
-        listings_per_s=round(rate),
-        per_core=round(rate / args.cores),
-        speedup_vs_one_core_scan=round(rate / rate1, 2),
-        cpu_us_per_listing=round(cpu.seconds / r["assessed"] * 1e6),
-        load=load(),
-        **{k: v for k, v in r.items() if k != "plan"},
-    )
+    def timed_store(stage: str, incremental: bool) -> None:
+        load0, t = load(), time.perf_counter()
+        with TreeCPU(roots) as cpu:
+            r = spark_scan_to_store(
+                path, snapshot, url, master=args.master, incremental=incremental, investigation=False
+            )
+        secs = time.perf_counter() - t
+        rate = r["assessed"] / secs
+        report(
+            stage,
+            seconds=round(secs, 1),
+            listings_per_s=round(rate),
+            per_core=round(rate / args.cores),
+            speedup_vs_one_core_scan=round(rate / rate1, 2),
+            cpu_us_per_listing=round(cpu.seconds / r["assessed"] * 1e6),
+            cpu_us_per_listing_by_process=cpu.per_listing_us(r["assessed"]),
+            load_start=load0,
+            load=load(),
+            **{k: v for k, v in r.items() if k != "plan"},
+        )
+
+    timed_store("scan_store", True)  # the first write: no assessments stored yet
+    if args.rescan:  # a full daily rescan: every listing assessed again, its row of this engine version replaced
+        timed_store("scan_store_again_full", False)
+    if args.scan_only:
+        report("storage", **storage(db, n))
+        return
 
     changed = tmp / "registry-changed.csv"
     licence, showing = suspend_busiest_licence(db, changed)

@@ -5,6 +5,12 @@ Writing is idempotent by (listing, engine version): a row of the same listing an
 decision refers to is replaced, so a scan run twice leaves one row each; the new row becomes the listing's
 latest. The priority is computed as `store.assessments.save_assessments` computes it, and the listing's
 reference refs (`store.refs`) are replaced in the same transaction.
+
+At national scale the write-back cost as much CPU as the assessment (issue 15), so a row is built once: its
+JSON columns serialised once by orjson (bytes, for COPY and Parquet alike), its refs taken from the
+assessment objects. On PostgreSQL the rows go by binary COPY straight into `assessments` (no staging table),
+every other statement of the batch goes by one int4[] of primary keys, and listings are looked up by one JSON
+array of keys. The stored values are those `save_assessments` stores (tests/test_scale_writeback.py).
 """
 
 from __future__ import annotations
@@ -36,16 +42,32 @@ COLS = (
     "engine_version",
 )
 JSON_COLS = ("reasons", "evidence", "waterfall")
+_OPTS = orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY
 
 
-def assessment_row(pk: int | None, listing: Listing, chash: str, a: Assessment) -> dict:
-    """The stored form of one assessment, with its listing's key and brand (for refs and for Parquet)."""
-    return {
-        **assessment_values(pk, listing, chash, a),
-        "platform": listing.platform,
-        "listing_id": listing.listing_id,
-        "brand": listing.brand,
-    }
+def json_bytes(v) -> bytes:
+    """A JSON column's value as the store keeps it (UTF-8). The plain call is the fast path; the options and
+    `default=str` (non-text keys, numpy values, other objects) write the same bytes for what the plain call
+    accepts, and are only needed when it refuses."""
+    try:
+        return orjson.dumps(v)
+    except TypeError:
+        return orjson.dumps(v, option=_OPTS, default=str)
+
+
+def assessment_row(pk: int | None, listing: Listing, chash: str, a: Assessment, refs: bool = True) -> dict:
+    """The stored form of one assessment, built once for every destination (COPY, Core insert, Parquet): its
+    JSON columns already serialised (bytes), its listing's key and brand, and (`refs`: for a store) the
+    reference refs of `store.refs` taken from the assessment itself, not from the serialised evidence."""
+    row = assessment_values(pk, listing, chash, a)
+    for c in JSON_COLS:
+        row[c] = json_bytes(row[c])
+    row["platform"] = listing.platform
+    row["listing_id"] = listing.listing_id
+    row["brand"] = listing.brand
+    if refs:
+        row["refs"] = refs_from(listing.brand, [e.value for e in a.evidence])
+    return row
 
 
 def _dedupe(rows: list[dict]) -> list[dict]:
@@ -55,52 +77,99 @@ def _dedupe(rows: list[dict]) -> list[dict]:
     )
 
 
-def _json(v) -> str:
-    return orjson.dumps(v, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY, default=str).decode("utf-8")
+def _as_bytes(v) -> bytes:
+    return v if type(v) is bytes else json_bytes(v)
 
 
-def _refs(rows: list[dict]) -> dict[int, set]:
-    return {r["listing_pk"]: refs_from(r["brand"], [e.get("value") for e in r["evidence"]]) for r in rows}
+def _as_value(v):
+    """A JSON column's value for a Core insert (SQLAlchemy's JSON type serialises it again)."""
+    return orjson.loads(v) if type(v) is bytes else v
 
 
-_STAGE = (
-    "CREATE TEMP TABLE IF NOT EXISTS tg_stage_assess (listing_pk integer, content_hash text, verdict text,"
-    " tis_number text, risk double precision, priority double precision, reasons json, evidence json,"
-    " waterfall json, engine_version text) ON COMMIT DELETE ROWS",
+def _refs(r: dict) -> set:
+    if "refs" in r:
+        return r["refs"]
+    evidence = _as_value(r["evidence"])
+    return refs_from(r.get("brand"), [e.get("value") for e in evidence])
+
+
+def _int_array(values) -> str:
+    """An int4[] parameter as one text literal (`%s::int4[]`): psycopg's list adapter costs ~1 µs per element
+    in Python, and a batch sends its keys to four statements."""
+    return "{" + ",".join(map(str, values)) + "}"
+
+
+# binary COPY straight into `assessments`: (column, binary type). The JSON columns travel as their UTF-8
+# text, which is also the binary format of `json`; they are dumped as `bytea` so that psycopg passes the
+# bytes orjson made as they are (no decode to str and encode again). The server checks them as JSON.
+_COPY_TYPES = (
+    ("listing_pk", "int4"),
+    ("content_hash", "text"),
+    ("verdict", "text"),
+    ("tis_number", "text"),
+    ("risk", "float8"),
+    ("priority", "float8"),
+    ("reasons", "bytea"),
+    ("evidence", "bytea"),
+    ("waterfall", "bytea"),
+    ("engine_version", "text"),
+    ("created_at", "timestamptz"),
+    ("is_latest", "bool"),
 )
 
 
+def _copy_row(r: dict, now: datetime) -> tuple:
+    return (
+        r["listing_pk"],
+        r["content_hash"],
+        r["verdict"],
+        r["tis_number"],
+        float(r["risk"]),
+        float(r["priority"]),
+        _as_bytes(r["reasons"]),
+        _as_bytes(r["evidence"]),
+        _as_bytes(r["waterfall"]),
+        r["engine_version"],
+        now,
+        True,
+    )
+
+
 def _save_copy(db: DbEngine, rows: list[dict], now: datetime) -> None:
-    """COPY into a staging table; the deletes and updates go by primary-key arrays (index look-ups whatever
-    the planner guesses about the staging table)."""
-    cols = ("listing_pk", *COLS)
+    """Replace the same engine version's undecided rows, mark the previous latest rows, then one binary COPY
+    straight into `assessments` in primary-key order (no staging table: every statement goes by the
+    batch's primary keys, index look-ups whatever the planner guesses), and the refs likewise."""
+    pks = _int_array(r["listing_pk"] for r in rows)
     with db.begin() as conn, conn.connection.driver_connection.cursor() as cur:
-        for ddl in _STAGE:
-            cur.execute(ddl)
-        with cur.copy(f"COPY tg_stage_assess ({', '.join(cols)}) FROM STDIN") as cp:
-            for r in rows:
-                cp.write_row([_json(r[c]) if c in JSON_COLS else r[c] for c in cols])
-        pks = [r["listing_pk"] for r in rows]
         for version in sorted({r["engine_version"] for r in rows}):
-            same = [r["listing_pk"] for r in rows if r["engine_version"] == version]
+            same = _int_array(r["listing_pk"] for r in rows if r["engine_version"] == version)
             cur.execute(
-                "DELETE FROM assessments a WHERE a.listing_pk = ANY(%s) AND a.engine_version = %s"
+                "DELETE FROM assessments a WHERE a.listing_pk = ANY(%s::int4[]) AND a.engine_version = %s"
                 " AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.assessment_pk = a.id)",
                 (same, version),
             )
-        cur.execute("UPDATE assessments SET is_latest = false WHERE listing_pk = ANY(%s) AND is_latest", (pks,))
+        cur.execute("UPDATE assessments SET is_latest = false WHERE listing_pk = ANY(%s::int4[]) AND is_latest", (pks,))
+        cols = ", ".join(c for c, _ in _COPY_TYPES)
+        with cur.copy(f"COPY assessments ({cols}) FROM STDIN (FORMAT BINARY)") as cp:
+            cp.set_types([t for _, t in _COPY_TYPES])
+            for r in rows:
+                cp.write_row(_copy_row(r, now))
+        # decided listings stay out of the queue's index (store/queue_state.py); most batches have none
         cur.execute(
-            f"INSERT INTO assessments (listing_pk, {', '.join(COLS)}, created_at, is_latest)"
-            f" SELECT listing_pk, {', '.join(COLS)}, %s, true FROM tg_stage_assess ORDER BY listing_pk",
-            (now,),
+            "SELECT DISTINCT listing_pk FROM decisions WHERE listing_pk = ANY(%s::int4[])"
+            " AND decision IN ('confirm', 'dismiss')",
+            (pks,),
         )
-        refresh_settled(conn, pks)  # decided listings stay out of the queue's index (store/queue_state.py)
-        cur.execute("DELETE FROM listing_refs WHERE listing_pk = ANY(%s)", (pks,))
-        with cur.copy("COPY listing_refs (listing_pk, kind, ref) FROM STDIN") as cp:
-            for pk, refs in sorted(_refs(rows).items()):
-                for k, ref in sorted(refs):
+        decided = [pk for (pk,) in cur.fetchall()]
+        if decided:
+            refresh_settled(conn, decided)
+        cur.execute("DELETE FROM listing_refs WHERE listing_pk = ANY(%s::int4[])", (pks,))
+        with cur.copy("COPY listing_refs (listing_pk, kind, ref) FROM STDIN (FORMAT BINARY)") as cp:
+            cp.set_types(["int4", "text", "text"])
+            for r in rows:
+                pk = r["listing_pk"]
+                for k, ref in sorted(_refs(r)):
                     cp.write_row((pk, k, ref))
-        cur.execute("TRUNCATE tg_stage_assess")
 
 
 def _save_core(db: DbEngine, rows: list[dict], now: datetime) -> None:
@@ -122,16 +191,22 @@ def _save_core(db: DbEngine, rows: list[dict], now: datetime) -> None:
         conn.execute(
             assessments.insert(),
             [
-                {"listing_pk": r["listing_pk"], **{c: r[c] for c in COLS}, "created_at": now, "is_latest": True}
+                {
+                    "listing_pk": r["listing_pk"],
+                    **{c: _as_value(r[c]) if c in JSON_COLS else r[c] for c in COLS},
+                    "created_at": now,
+                    "is_latest": True,
+                }
                 for r in rows
             ],
         )
-        replace_refs(conn, _refs(rows))
+        replace_refs(conn, {r["listing_pk"]: _refs(r) for r in rows})
         refresh_settled(conn, pks)
 
 
 def save_rows(db: DbEngine, rows: list[dict]) -> int:
-    """Write assessment rows (those with a `listing_pk`); returns how many were written."""
+    """Write assessment rows (those with a `listing_pk`); returns how many were written. A row is what
+    `assessment_row` builds, or the same keys with the JSON columns as values (Parquet, tests)."""
     rows = _dedupe(rows)
     if rows:
         (_save_copy if supports_copy(db) else _save_core)(db, rows, datetime.now(UTC))
@@ -139,8 +214,20 @@ def save_rows(db: DbEngine, rows: list[dict]) -> int:
 
 
 def listing_pks(db: DbEngine, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
-    """(platform, listing_id) → primary key, for the keys that are in the store."""
+    """(platform, listing_id) → primary key, for the keys that are in the store. On PostgreSQL the keys go as
+    one JSON array joined to the unique index (as ingest looks them up: `ingest.pg_copy`): a row-value IN
+    list of a thousand keys cost milliseconds to compile and to plan per batch."""
     out: dict[tuple[str, str], int] = {}
+    if not keys:
+        return out
+    if supports_copy(db):
+        with db.connect() as conn, conn.connection.driver_connection.cursor() as cur:
+            cur.execute(
+                "SELECT l.id, l.platform, l.listing_id FROM json_array_elements(%s::json) AS k(pair)"
+                " JOIN listings l ON l.platform = k.pair->>0 AND l.listing_id = k.pair->>1",
+                (orjson.dumps(keys).decode("utf-8"),),
+            )
+            return {(p, lid): pk for pk, p, lid in cur.fetchall()}
     with db.connect() as conn:
         for i in range(0, len(keys), 1000):
             q = select(listings.c.id, listings.c.platform, listings.c.listing_id).where(
@@ -152,27 +239,62 @@ def listing_pks(db: DbEngine, keys: list[tuple[str, str]]) -> dict[tuple[str, st
 
 # --- Parquet: what a Spark scan without a store connection writes, and `load_parquet` brings in later ---
 
-PARQUET_JSON = ("reasons", "evidence", "waterfall")
+PARQUET_JSON = JSON_COLS
+PARQUET_COLS = ("platform", "listing_id", "brand", *COLS)
+PARQUET_GROUP_ROWS = 16_384
+
+
+class ParquetSink:
+    """Assessment rows into one Parquet file, a row group at a time (a partition's rows are not all held in
+    memory until its end). The JSON columns are the bytes `assessment_row` made for the store (UTF-8, read as
+    Arrow strings); the file's schema is the one `load_parquet` checks."""
+
+    def __init__(self, path: Path, group_rows: int = PARQUET_GROUP_ROWS) -> None:
+        self.path, self.group_rows = path, group_rows
+        self._rows: list[dict] = []
+        self._writer = None
+        self.written = 0
+
+    def add(self, rows: list[dict]) -> None:
+        self._rows.extend(rows)
+        if len(self._rows) >= self.group_rows:
+            self._flush()
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if not self._rows:
+            return
+        schema = pa.schema(
+            [(c, pa.float64() if c in ("risk", "priority") else pa.string()) for c in PARQUET_COLS],
+            metadata={"tisguard": "assessments-v1"},
+        )
+        rows, self._rows = self._rows, []
+        table = pa.table(
+            {c: [_as_bytes(r[c]) if c in PARQUET_JSON else r[c] for r in rows] for c in PARQUET_COLS}, schema=schema
+        )
+        if self._writer is None:
+            self._writer = pq.ParquetWriter(self.path, schema, compression="zstd")
+        self._writer.write_table(table)
+        self.written += len(rows)
+
+    def close(self) -> None:
+        self._flush()
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
 
 
 def write_parquet(path: Path, rows: list[dict]) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    cols = ("platform", "listing_id", "brand", *COLS)
-    table = pa.table(
-        {c: [_json(r[c]) if c in PARQUET_JSON else r[c] for r in rows] for c in cols},
-        schema=pa.schema(
-            [(c, pa.float64() if c in ("risk", "priority") else pa.string()) for c in cols],
-            metadata={"tisguard": "assessments-v1"},
-        ),
-    )
-    pq.write_table(table, path, compression="zstd")
+    sink = ParquetSink(path)
+    sink.add(rows)
+    sink.close()
 
 
 def load_parquet(db: DbEngine, path: Path, batch_rows: int = 5000) -> dict:
     """Load assessment Parquet files (a file or a folder of them) into the store, idempotently; listings not
-    in the store are counted, not written."""
+    in the store are counted, not written. The JSON columns go to the store as the file holds them."""
     import pyarrow.parquet as pq
 
     files = sorted(path.glob("*.parquet")) if path.is_dir() else [path]
@@ -185,7 +307,8 @@ def load_parquet(db: DbEngine, path: Path, batch_rows: int = 5000) -> dict:
             rows = rb.to_pylist()
             for r in rows:
                 for c in PARQUET_JSON:
-                    r[c] = orjson.loads(r[c])
+                    r[c] = r[c].encode("utf-8")
+                r["refs"] = refs_from(r["brand"], [e.get("value") for e in orjson.loads(r["evidence"])])
             pks = listing_pks(db, [(r["platform"], r["listing_id"]) for r in rows])
             for r in rows:
                 r["listing_pk"] = pks.get((r["platform"], r["listing_id"]))
@@ -210,4 +333,13 @@ def refresh_aggregates(db: DbEngine) -> bool:
     return True
 
 
-__all__ = ["assessment_row", "listing_pks", "load_parquet", "refresh_aggregates", "save_rows", "write_parquet"]
+__all__ = [
+    "ParquetSink",
+    "assessment_row",
+    "json_bytes",
+    "listing_pks",
+    "load_parquet",
+    "refresh_aggregates",
+    "save_rows",
+    "write_parquet",
+]

@@ -22,7 +22,8 @@ from tisguard.detect.config import EngineConfig
 from tisguard.detect.context import Reference
 from tisguard.pipeline.build import ImageSource
 
-BATCH = 512
+BATCH = 512  # listings assessed together
+WRITE_BATCH = 2048  # assessment rows written to the store per transaction (fewer statements per row)
 COUNTS = ("assessed", "written", "unchanged", "not_in_store", "rejected")
 
 
@@ -43,7 +44,7 @@ def _partition_writer(shared, db_url: str | None, selected, parquet_dir: str | N
     def run(index, lines):
         import gc
 
-        from tisguard.pipeline.assessment_rows import assessment_row, listing_pks, save_rows, write_parquet
+        from tisguard.pipeline.assessment_rows import ParquetSink, assessment_row, listing_pks, save_rows
         from tisguard.pipeline.build import make_engine
         from tisguard.spec.listing import listing_from_record
         from tisguard.store.db import get_engine
@@ -51,12 +52,16 @@ def _partition_writer(shared, db_url: str | None, selected, parquet_dir: str | N
 
         ref, config, images = shared.value
         engine = make_engine(ref, config, images)
+        # the engine and the reference are never garbage: out of every collection the partition triggers
+        gc.freeze()
         db = get_engine(db_url) if db_url else None
         chosen = selected.value if selected is not None else None
         counts = dict.fromkeys(COUNTS, 0)
-        out_rows: list[dict] = []
+        sink = ParquetSink(Path(parquet_dir) / f"part-{index:05d}.parquet") if parquet_dir else None
 
-        def flush(batch):
+        pending: list[dict] = []
+
+        def flush(batch, last=False):
             pks = listing_pks(db, [l.key for l in batch]) if db is not None else {}
             todo = []
             for l in batch:
@@ -67,32 +72,41 @@ def _partition_writer(shared, db_url: str | None, selected, parquet_dir: str | N
                     counts["unchanged"] += 1
                 else:
                     todo.append((pk, l))
-            gc.disable()  # short-lived objects, no cycles: the collector only costs time here
+            # assessing, building the stored rows and writing them make short-lived objects without cycles:
+            # the collector would only cost time here
+            gc.disable()
             try:
                 assessed = engine.assess_many([l for _, l in todo])
+                rows = [assessment_row(pk, l, content_hash(l), a, db is not None) for (pk, l), a in zip(todo, assessed)]
+                counts["assessed"] += len(rows)
+                if db is not None:
+                    pending.extend(rows)
+                    if len(pending) >= WRITE_BATCH or last:
+                        counts["written"] += save_rows(db, pending)
+                        pending.clear()
+                if sink is not None:
+                    sink.add(rows)
             finally:
                 gc.enable()
-            rows = [assessment_row(pk, l, content_hash(l), a) for (pk, l), a in zip(todo, assessed)]
-            counts["assessed"] += len(rows)
-            if db is not None:
-                counts["written"] += save_rows(db, rows)
-            if parquet_dir:
-                out_rows.extend(rows)
 
-        batch = []
-        for rec_no, raw in _records(lines, splits):
-            listing, errors = listing_from_record(rec_no, raw)
-            if errors:
-                counts["rejected"] += 1
-            else:
-                batch.append(listing)
-            if len(batch) >= BATCH:
-                flush(batch)
-                batch = []
-        if batch:
-            flush(batch)
-        if parquet_dir and out_rows:
-            write_parquet(Path(parquet_dir) / f"part-{index:05d}.parquet", out_rows)
+        try:
+            batch = []
+            for rec_no, raw in _records(lines, splits):
+                listing, errors = listing_from_record(rec_no, raw)
+                if errors:
+                    counts["rejected"] += 1
+                else:
+                    batch.append(listing)
+                if len(batch) >= BATCH:
+                    flush(batch)
+                    batch = []
+            flush(batch, last=True)  # the rest, and the rows still pending
+            if sink is not None:
+                sink.close()
+        finally:
+            gc.unfreeze()
+            if db is not None:
+                db.dispose()
         yield counts
 
     return run
