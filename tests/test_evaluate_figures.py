@@ -90,3 +90,6 @@ def test_evaluate_reads_tis_alt_as_alternates(tmp_path):
     bad = rec("x", "ตู้เย็น", {"verdict": "non_compliant", "tis": "2214", "tis_alt": "2186"})
     r = cli("evaluate", write_jsonl(tmp_path / "bad.jsonl", [bad]))
     assert r.exit_code != 0 and "record 1 label.tis_alt" in r.output
+    both = rec("y", "ตู้เย็น", {"verdict": "non_compliant", "tis": "2214", "alternates": ["2186"], "tis_alt": ["1529"]})
+    r = cli("evaluate", write_jsonl(tmp_path / "both.jsonl", [both]))
+    assert r.exit_code != 0 and "record 1 label.tis_alt: differs from label.alternates" in r.output

@@ -107,8 +107,11 @@ def _labelled(path: Path, counts: dict, rejects: list[str], by: str | None) -> I
         lab = listing.label.model_dump()
         lab["tis"] = _standard(lab.get("tis"), rec_no, "label.tis")
         # `tis_alt` is what the blind-set writers call the same list (writer-common rules)
-        key = "alternates" if "alternates" in raw_label else "tis_alt"
-        alternates = raw_label.get(key) or []
+        given = {k: raw_label[k] for k in ("alternates", "tis_alt") if raw_label.get(k)}
+        if len(given) == 2 and given["alternates"] != given["tis_alt"]:
+            fail(f"{path}: record {rec_no} label.tis_alt: differs from label.alternates (give one list)")
+        key = next(iter(given), "alternates")
+        alternates = given.get(key, [])
         if not isinstance(alternates, list) or not all(isinstance(t, str) for t in alternates):
             fail(f"{path}: record {rec_no} label.{key}: must be a list of standard numbers")
         lab["alternates"] = [_standard(t, rec_no, f"label.{key}") for t in alternates]

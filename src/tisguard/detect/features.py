@@ -130,6 +130,15 @@ def for_marker_at(title_hits: list[LexHit]) -> int | None:
     return min((h.start for h in title_hits if h.kind == "cue" and h.tis == "for" and h.start > 1), default=None)
 
 
+def first_product_term(title_hits: list[LexHit]) -> LexHit | None:
+    """The leftmost product-term hit with a place in the title (spacing-variant hits have none)."""
+    first = None
+    for h in title_hits:
+        if h.kind == "term" and h.start >= 0 and (first is None or h.start < first.start):
+            first = h
+    return first
+
+
 def title_keys(title_hits: list[LexHit]) -> list[str]:
     """Keys from the title's hits, by role: head product, "for" target, parts before/after a product term."""
     for_at = for_marker_at(title_hits)
@@ -233,10 +242,7 @@ def price_keys(price: float | None, title_hits: list[LexHit], typical: Mapping[s
     if not typical:
         return keys
     for_at = for_marker_at(title_hits)
-    first = None
-    for h in title_hits:
-        if h.kind == "term" and h.start >= 0 and (first is None or h.start < first.start):
-            first = h
+    first = first_product_term(title_hits)
     ref = typical.get(first.tis) if first is not None else None
     if ref:
         role = "F" if for_at is not None and first.start >= for_at else "R"

@@ -40,8 +40,9 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
 
 
 def accepted_standards(lab: dict) -> set[str]:
-    """The standards that count as right for a label: its own and its alternates."""
-    return {t for t in (lab.get("tis"), *(lab.get("alternates") or ())) if t}
+    """The standards that count as right for a label: its own and its alternates (`tis_alt` in the blind-set
+    writers' labels is the same list)."""
+    return {t for t in (lab.get("tis"), *(lab.get("alternates") or lab.get("tis_alt") or ())) if t}
 
 
 def _regulated(lab_or_pred: dict) -> bool:

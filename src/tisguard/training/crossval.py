@@ -16,6 +16,7 @@ import re
 
 import numpy as np
 
+from tisguard.detect.metrics import accepted_standards
 from tisguard.detect.model import NONE_CLASS
 from tisguard.training.train import Examples, Fitted, Learner, Source, fit, fit_temperature
 
@@ -70,15 +71,20 @@ def cross_validate(
     oof_safe = np.where(np.isfinite(oof), oof, -1e9)
     temperature = fit_temperature(oof_safe[seen], y[seen], w[seen])
     pred = oof_safe.argmax(axis=1)
+    z = oof_safe / temperature
+    z = np.exp(z - z.max(axis=1, keepdims=True))
+    p_none = (z / z.sum(axis=1, keepdims=True))[:, classes.index(NONE_CLASS)]
     by_source = {}
     for si, s in enumerate(sources):
         rows = [i for i in range(len(y)) if ex.source[i] == si]
         if rows:
             by_source[s.name] = {"n": len(rows), "class_accuracy": round(float((pred[rows] == y[rows]).mean()), 4)}
             neg = [i for i in rows if classes[y[i]] == NONE_CLASS]
-            # the model alone (argmax, before the engine's other signals): how often a negative is called regulated
+            # the model alone, before the engine's other signals: how often a negative gets p(none) < 0.5 (the
+            # category detector's rule), with the calibrated temperature
             if neg:
-                by_source[s.name]["not_regulated_called_regulated"] = round(float((pred[neg] != y[neg]).mean()), 4)
+                called = p_none[neg] < 0.5
+                by_source[s.name]["not_regulated_called_regulated"] = round(float(called.mean()), 4)
     report: dict = {
         "k": k,
         "temperature": temperature,
@@ -89,6 +95,13 @@ def cross_validate(
     if target is not None:
         report[evaluate_source] = _engine_figures(ex, fitted, folds, oof_safe, seen, y, w, classes, lexicon, target, k)
     return report
+
+
+def fold_model(fitted: Fitted, temperature: float, fold: int, ex: Examples):
+    """A fold's model as the engine scores with it: with the typical-price table its keys were built with
+    (computed on all sources, held-out rows included: a median per standard, which moves a relative-price
+    key's bucket for ~5% of rows)."""
+    return fitted.model(temperature, f"cv-fold-{fold}", {"typical_price": ex.typical})
 
 
 def _engine_figures(ex, fitted, folds, oof, seen, y, w, classes, lexicon, target: int, k: int) -> dict:
@@ -106,7 +119,7 @@ def _engine_figures(ex, fitted, folds, oof, seen, y, w, classes, lexicon, target
             continue
         others = [i for i in range(len(y)) if folds[i] != f and seen[i]]
         t_f = fit_temperature(oof[others], y[others], w[others])
-        model = fitted[f].model(t_f, f"cv-fold-{f}", {})
+        model = fold_model(fitted[f], t_f, f, ex)
         engine = make_engine(Reference(catalogue, Registry([]), lexicon, model))
         listings = []
         for i in rows:
@@ -118,10 +131,6 @@ def _engine_figures(ex, fitted, folds, oof, seen, y, w, classes, lexicon, target
         for i, a in zip(rows, engine.assess_many(listings)):
             outcomes.append((ex.records[i]["label"], a))
     return figures(outcomes)
-
-
-def accepted_standards(label: dict) -> set[str]:
-    return {label.get("tis"), *(label.get("alternates") or [])} - {None}
 
 
 def figures(outcomes: list[tuple[dict, object]]) -> dict:

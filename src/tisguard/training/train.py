@@ -144,11 +144,12 @@ class Examples:
     source: list[int] = field(default_factory=list)  # index into the sources list
     records: list[dict] = field(default_factory=list)
     counts: list[dict] = field(default_factory=list)  # per source: used / skipped / regulated / not
+    typical: dict[str, float] = field(default_factory=dict)  # the typical-price table the keys were built with
 
 
 def build_examples(sources: list[Source], lexicon: Lexicon, typical: dict[str, float] | None = None) -> Examples:
     """Feature keys of every usable record; `typical` is the typical-price table the keys are relative to."""
-    ex = Examples()
+    ex = Examples(typical=dict(typical or {}))
     for si, src in enumerate(sources):
         used = skipped = none = 0
         for rec in src.records:

@@ -17,7 +17,8 @@ import numpy as np
 from tisguard.detect.context import ListingContext, ProductType
 from tisguard.detect.detectors.base import Detector, Group, Signal
 from tisguard.detect.evidence import Evidence
-from tisguard.detect.features import feature_keys
+from tisguard.detect.features import feature_keys, first_product_term
+from tisguard.detect.lexicon import LexHit
 
 STATED_LR = 20.0  # a standard number or licence suffix written in the listing (within regulated classes)
 # cue classes that name something other than a regulated head product, shown in the not-regulated reason
@@ -105,49 +106,56 @@ class CategoryDetector(Detector):
                 )
             )
         else:
-            excl = [
-                h for h in head_hits if h.kind in ("exclude", "accessory") or (h.kind == "cue" and h.tis in OTHER_CUES)
-            ]
-            th, en = "สินค้าไม่เข้าข่ายมาตรฐานบังคับ", "product is not under a mandatory standard"
-            value = {
-                "p_regulated": round(p_reg, 4),
-                "top": [[t, round(p, 4)] for t, p in top],
-                "model_version": ref.model.version,
-                "product_confidence": confidence,
-            }
-            cheap = None if excl else cheap_for_product(ctx, head_hits)
-            if excl:
-                th += f" (พบคำว่า '{excl[0].term}' ซึ่งเป็นอุปกรณ์เสริม/สินค้าอื่น)"
-                en += f" ('{excl[0].term}' marks an accessory or other product)"
-            elif cheap:
-                term, price, typical = cheap
-                th += (
-                    f" (ชื่อสินค้ามีคำว่า '{term.term}' แต่ราคา {price:,.0f} บาท เป็นเพียงส่วนน้อยของราคาทั่วไป"
-                    f" ~{typical:,.0f} บาท: น่าจะเป็นอุปกรณ์เสริมหรืออะไหล่)"
-                )
-                en += (
-                    f" ('{term.term}' is in the title, but {price:,.0f} THB is a fraction of the typical"
-                    f" ~{typical:,.0f} THB: likely an accessory or part)"
-                )
-                value["price_to_typical"] = round(price / typical, 4)
-            out.append(self.evidence("not_regulated_product", "title", th, en, value=value, score=1 - p_reg))
+            out.append(self._not_regulated(ctx, head_hits, p_reg, top, confidence))
         return out
+
+    def _not_regulated(self, ctx: ListingContext, head_hits, p_reg: float, top, confidence: float) -> Evidence:
+        """The "not regulated" finding, naming what in the title points elsewhere: an accessory, part or
+        other-product word, else a product word at a fraction of that product's typical price."""
+        ref = ctx.ref
+        excl = [h for h in head_hits if h.kind in ("exclude", "accessory") or (h.kind == "cue" and h.tis in OTHER_CUES)]
+        th, en = "สินค้าไม่เข้าข่ายมาตรฐานบังคับ", "product is not under a mandatory standard"
+        value = {
+            "p_regulated": round(p_reg, 4),
+            "top": [[t, round(p, 4)] for t, p in top],
+            "model_version": ref.model.version,
+            "product_confidence": confidence,
+        }
+        cheap = None if excl else cheap_for_product(ctx, head_hits)
+        if excl:
+            th += f" (พบคำว่า '{excl[0].term}' ซึ่งเป็นอุปกรณ์เสริม/สินค้าอื่น)"
+            en += f" ('{excl[0].term}' marks an accessory or other product)"
+        elif cheap:
+            term, price, typical = cheap
+            th += (
+                f" (ชื่อสินค้ามีคำว่า '{term.term}' แต่ราคา {_baht(price)} บาท"
+                f" ต่ำกว่าราคาทั่วไปของสินค้านั้น (~{_baht(typical)} บาท) มาก)"
+            )
+            en += (
+                f" ('{term.term}' is in the title, but the price, {_baht(price)} THB,"
+                f" is far below that product's typical ~{_baht(typical)} THB)"
+            )
+            value["price_to_typical"] = round(price / typical, 4)
+        return self.evidence("not_regulated_product", "title", th, en, value=value, score=1 - p_reg)
 
 
 CHEAP_SHARE = 1 / 8  # a price at most this share of the product's typical price is named in the reason
 
 
-def cheap_for_product(ctx: ListingContext, head_hits) -> tuple[object, float, float] | None:
+def cheap_for_product(ctx: ListingContext, head_hits: list[LexHit]) -> tuple[LexHit, float, float] | None:
     """(the title's first product term, price, typical price) when the price is at most `CHEAP_SHARE` of the
-    typical price of that term's standard: the model reads the same ratio (`features.price_keys`), and an
-    officer reading "not regulated" under a product word should see why."""
+    typical price of that term's standard. The model reads the same ratio (`features.price_keys`), among
+    everything else, so the reason states it as an observation beside the call, not as its cause."""
     price = ctx.listing.price
-    terms = [h for h in head_hits if h.kind == "term" and h.start >= 0]
-    if not price or price <= 0 or not terms:
+    first = first_product_term(head_hits)
+    if not price or price <= 0 or first is None:
         return None
-    first = min(terms, key=lambda h: h.start)
     typical = ctx.ref.model.typical_prices.get(first.tis)
     return (first, float(price), typical) if typical and price <= CHEAP_SHARE * typical else None
+
+
+def _baht(x: float) -> str:
+    return f"{x:,.0f}" if x >= 10 else f"{x:,.2f}"
 
 
 def restate(probs: np.ndarray, none_i: int, ratios: list[tuple[int, float]]) -> np.ndarray:
