@@ -15,21 +15,10 @@ import pytest
 from sqlalchemy import select, text
 
 from conftest import DEV
+from tisguard.pipeline import assessment_rows
 
-COLS = (
-    "listing_pk",
-    "content_hash",
-    "verdict",
-    "tis_number",
-    "risk",
-    "priority",
-    "reasons",
-    "evidence",
-    "waterfall",
-    "engine_version",
-    "is_latest",
-    "settled",
-)
+# every column the bulk writer fills, plus the ones the store sets around it
+COLS = ("listing_pk", *assessment_rows.COLS, "is_latest", "settled")
 
 
 def _snapshot(db) -> tuple[dict, set]:
