@@ -24,10 +24,11 @@ from pathlib import Path
 from tisguard.images.fetch import DEADLINE_S, ImageRejected, LoadedImage, load_local, load_url
 from tisguard.picklable import PicklesWithoutLock
 
-ANALYSIS_VERSION = "2.4"  # 2.1: Thai digits by shape, number lines read again, mark regions left and wider
+ANALYSIS_VERSION = "2.5"  # 2.1: Thai digits by shape, number lines read again, mark regions left and wider
 # 2.2: text angle without a product's straight edges, marks whose square edge has a gap
 # 2.3: a page that read no licence and standard is read again from its grey rendering
 # 2.4: … and the regions by its mark too
+# 2.5: ink measured on the page's text side (prep.ink_strength)
 IMAGE_DEADLINE_S = 6.0  # Tesseract time for one photo, all passes together
 LISTING_BUDGET_S = 15.0  # fetching and reading all of one listing's photos
 SKIPPED_BUDGET = "budget"

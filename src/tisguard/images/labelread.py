@@ -58,12 +58,13 @@ _STANDARD = re.compile(
 _STANDARD_NO_DASH = re.compile(
     r"(?:[มท]อก[ก-ฮ]?|ม\.?อ\.?ก|\b[nmwvh][o0a][nkgo0])\s*+[.,]?\s*+(\d{1,5})\s++(2\d\d\d)(?!\d)"
 )
-# a standard whose year is cut short at the end of the line ('มอก.3000 เล่ม 3-256': the label's edge, a table rule):
+# a standard whose year is cut short at the end of the line ('มอก.3000 เล่ม 3-256', '-256_', '-256..': the label's
+# edge, a table rule, a mark's blanked disk):
 # only the edition the registry records for a licence on the same label may complete it
 _STANDARD_CUT = re.compile(
     r"(?<![\d/])(\d{1,5})(?:\s*+"
     + _PART_WORD
-    + r"\s*+(\d{1,3}(?:\s*+\(\s*+\d{1,3}\s*+\))?))?\s*+[-–]\s*+(25\d?)\s*+[.,]?\s*+$"
+    + r"\s*+(\d{1,3}(?:\s*+\(\s*+\d{1,3}\s*+\))?))?\s*+[-–]\s*+(25\d?)\s*+[.,_]{0,2}+\s*+$"
 )
 _THAI_DIGIT = re.compile("[๐-๙]")
 _LICENSEE = re.compile(r"บริษัท|จำกัด|ห้างหุ้นส่วน|co\.?,?\s*+ltd|limited")
