@@ -53,17 +53,9 @@ def one_digit_from(registry: Registry, number: str) -> Licence | None:
 def one_substitution(near: list[Licence], number: str) -> Licence | None:
     """Of `near` (`near_licences` of a number not in the registry), the one licence that differs from `number`
     by exactly one digit in place; None when none or several do. For a caller that already has `near`."""
-    parts = licence_parts(number)
-    if parts is None:
-        return None
-    read = f"{parts['running']}-{parts['sub']}"
-    hits = []
-    for lic in near:
-        p = licence_parts(lic.licence_no)
-        have = f"{p['running']}-{p['sub']}" if p else ""
-        if len(have) == len(read) and sum(a != b for a, b in zip(have, read)) == 1:
-            hits.append(lic)
-    return hits[0] if len(hits) == 1 else None
+    return _the_one(
+        near, number, lambda have, read: len(have) == len(read) and sum(a != b for a, b in zip(have, read)) == 1
+    )
 
 
 def one_misread(near: list[Licence], number: str) -> Licence | None:
@@ -71,6 +63,13 @@ def one_misread(near: list[Licence], number: str) -> Licence | None:
     digit misread in place, one digit read too many ('46083-46' for 4608-46: a glyph split in two) or one digit
     lost; None when none or several do. Looser than `one_substitution`: for a caller that has other evidence
     the reading is that licence (the image reader: its standard printed on the same label, by the mark)."""
+    return _the_one(
+        near, number, lambda have, read: abs(len(have) - len(read)) <= 1 and have.count("-") == read.count("-")
+    )
+
+
+def _the_one(near: list[Licence], number: str, fits) -> Licence | None:
+    """The single licence of `near` whose 'running-sub' `fits(have, read)` the reading of `number`; else None."""
     parts = licence_parts(number)
     if parts is None:
         return None
@@ -79,7 +78,7 @@ def one_misread(near: list[Licence], number: str) -> Licence | None:
     for lic in near:
         p = licence_parts(lic.licence_no)
         have = f"{p['running']}-{p['sub']}" if p else ""
-        if have and abs(len(have) - len(read)) <= 1 and have.count("-") == read.count("-"):
+        if have and fits(have, read):
             hits.append(lic)
     return hits[0] if len(hits) == 1 else None
 
