@@ -53,11 +53,18 @@ def licences_slash_lost(lines: list[Line], standards: list[dict], ref, reading: 
                     for lic in [ref.registry.by_number(f"{int(m.group(1))}-{int(sub)}/{s['tis']}")]
                     if lic is not None and lic.tis_number == s["tis"]
                 }
-                if len(hits) == 1:
-                    known = next(iter(hits.values()))
-                    item = {"licence_no": known.licence_no, "tis": known.tis_number, "line": line}
-                    reading.licences.append({**item, "printed_type": None, "how": "registry"})
+                if _took_the_one(hits, line, reading):
                     return
+
+
+def _took_the_one(hits: dict, line: Line, reading: Reading) -> bool:
+    """Take the registry licence when exactly one fits what the line shows (`how: registry`); say whether it did."""
+    if len(hits) != 1:
+        return False
+    known = next(iter(hits.values()))
+    item = {"licence_no": known.licence_no, "tis": known.tis_number, "line": line}
+    reading.licences.append({**item, "printed_type": None, "how": "registry"})
+    return True
 
 
 _RUNNING_SUB = re.compile(r"(?<![\d/.,])(\d{3,7})\s*+[-–.,:]\s*+(\d{1,5})(?![\d])")
@@ -78,10 +85,7 @@ def licences_running_sub(lines: list[Line], standards: list[dict], ref, reading:
                 for lic in [ref.registry.by_number(f"{int(m.group(1))}-{int(m.group(2))}/{st['tis']}")]
                 if lic is not None and lic.tis_number == st["tis"]
             }
-            if len(hits) == 1:
-                known = next(iter(hits.values()))
-                item = {"licence_no": known.licence_no, "tis": known.tis_number, "line": line}
-                reading.licences.append({**item, "printed_type": None, "how": "registry"})
+            if _took_the_one(hits, line, reading):
                 return
 
 
