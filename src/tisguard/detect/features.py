@@ -139,9 +139,9 @@ def first_product_term(title_hits: list[LexHit]) -> LexHit | None:
     return first
 
 
-def title_keys(title_hits: list[LexHit]) -> list[str]:
-    """Keys from the title's hits, by role: head product, "for" target, parts before/after a product term."""
-    for_at = for_marker_at(title_hits)
+def title_keys(title_hits: list[LexHit], for_at: int | None) -> list[str]:
+    """Keys from the title's hits, by role: head product, "for" target (from `for_at`, `for_marker_at`'s answer),
+    parts before/after a product term."""
     head = title_hits if for_at is None else [h for h in title_hits if h.start < for_at]
     # the target starts at the marker ('สำหรับสุนัข' is a pet cue that begins where 'สำหรับ' does)
     target = [] if for_at is None else [h for h in title_hits if h.start >= for_at and h.tis != "for"]
@@ -232,7 +232,9 @@ def glued_keys(text: str, title_hits: list[LexHit]) -> list[str]:
 _REL_MIN, _REL_MAX = -8, 3
 
 
-def price_keys(price: float | None, title_hits: list[LexHit], typical: Mapping[str, float] | None) -> list[str]:
+def price_keys(
+    price: float | None, title_hits: list[LexHit], typical: Mapping[str, float] | None, for_at: int | None
+) -> list[str]:
     """The price bucket, and the price relative to the typical price (median of the training data's listings of
     that standard) of the title's first product term: in the head when there is one, else after a "for" marker.
     Counts once like an n-gram. No key when the price or the standard's typical price is unknown."""
@@ -241,7 +243,6 @@ def price_keys(price: float | None, title_hits: list[LexHit], typical: Mapping[s
     keys = [f"{PRICE_PREFIX}{min(int(math.log2(price + 1)), 17)}"]
     if not typical:
         return keys
-    for_at = for_marker_at(title_hits)
     first = first_product_term(title_hits)
     ref = typical.get(first.tis) if first is not None else None
     if ref:
@@ -286,7 +287,8 @@ def feature_keys(
     text = title_text(title_norm)
     title_hits = _outermost(lexicon.scan_with_spacing_variants(text))
     keys = ngram_keys(text)
-    keys += title_keys(title_hits)
+    for_at = for_marker_at(title_hits)  # one scan of the hits for both title and price keys
+    keys += title_keys(title_hits, for_at)
     keys += glued_keys(text, title_hits)
     if category:
         keys += category_keys(category, lexicon)
@@ -299,7 +301,7 @@ def feature_keys(
             keys += field_keys("A", lexicon.kinds_in(values))
     if brand and brand.strip():
         keys.append("\x00B:" + brand.strip().lower()[:40])
-    keys += price_keys(price, title_hits, typical_price)
+    keys += price_keys(price, title_hits, typical_price, for_at)
     return keys, title_hits
 
 

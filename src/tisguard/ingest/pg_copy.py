@@ -100,7 +100,7 @@ def _copy(cur, table: str, cols: tuple[str, ...], rows, binary: bool = True) -> 
             cp.write_row(row)
 
 
-def _keys_json(keys: list[tuple[str, str]]) -> str:
+def keys_json(keys: list[tuple[str, str]]) -> str:
     """A batch's keys as one JSON array of [platform, id] pairs: one orjson call, where psycopg's array
     adapter spends microseconds per element in Python."""
     return orjson.dumps(keys).decode("utf-8")
@@ -110,7 +110,7 @@ def _seller_pks(cur, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
     cur.execute(
         "SELECT s.id, s.platform, s.seller_id FROM json_array_elements(%s::json) AS k(pair)"
         " JOIN sellers s ON s.platform = k.pair->>0 AND s.seller_id = k.pair->>1",
-        (_keys_json(keys),),
+        (keys_json(keys),),
     )
     return {(p, sid): pk for pk, p, sid in cur.fetchall()}
 
@@ -141,7 +141,7 @@ def _existing(cur, keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[i
     cur.execute(
         "SELECT l.id, l.platform, l.listing_id, l.content_hash, l.ingest_run FROM json_array_elements(%s::json)"
         " AS k(pair) JOIN listings l ON l.platform = k.pair->>0 AND l.listing_id = k.pair->>1",
-        (_keys_json(keys),),
+        (keys_json(keys),),
     )
     return {(p, lid): (pk, h, run) for pk, p, lid, h, run in cur.fetchall()}
 

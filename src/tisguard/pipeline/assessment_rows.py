@@ -23,7 +23,7 @@ from sqlalchemy import Engine as DbEngine
 from sqlalchemy import and_, delete, exists, select, tuple_, update
 
 from tisguard.detect.evidence import Assessment
-from tisguard.ingest.pg_copy import supports_copy
+from tisguard.ingest.pg_copy import keys_json, supports_copy
 from tisguard.spec.listing import Listing
 from tisguard.store.assessments import assessment_values
 from tisguard.store.queue_state import refresh_settled
@@ -225,7 +225,7 @@ def listing_pks(db: DbEngine, keys: list[tuple[str, str]]) -> dict[tuple[str, st
             cur.execute(
                 "SELECT l.id, l.platform, l.listing_id FROM json_array_elements(%s::json) AS k(pair)"
                 " JOIN listings l ON l.platform = k.pair->>0 AND l.listing_id = k.pair->>1",
-                (orjson.dumps(keys).decode("utf-8"),),
+                (keys_json(keys),),
             )
             return {(p, lid): pk for pk, p, lid in cur.fetchall()}
     with db.connect() as conn:
