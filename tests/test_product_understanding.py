@@ -8,11 +8,16 @@ or not, a publication about standards, products the engine had no words for).
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from tisguard.spec.listing import Listing
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def L(title, description=None, price=None, category=None):
@@ -259,9 +264,57 @@ def test_cross_validation_measures_held_out_listings_through_the_engine(tmp_path
     small.write_text(
         "\n".join((DEV / "train.jsonl").read_text(encoding="utf-8").splitlines()[:500]) + "\n", encoding="utf-8"
     )
+    hand = tmp_path / "handwritten.jsonl"  # a hand-written source: scored through the engine like the real one
+    hand.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "platform": "shop",
+                    "listing_id": f"h{i}",
+                    "title": t,
+                    "seller": {"id": "s"},
+                    "label": {"regulated": tis is not None, "tis": tis, "verdict": v},
+                },
+                ensure_ascii=False,
+            )
+            + "\n"
+            for i in range(12)
+            for t, tis, v in [(f"ใบพัดลม {i} แฉก อะไหล่", None, "not_regulated")]
+        ),
+        encoding="utf-8",
+    )
     out = tmp_path / "m" / "category.json"
-    r = cli_json("train", small, "--no-extra", "--no-decisions", "--with-real-dev", real, "--cv", "3", "--out", out)
+    keep = tmp_path / "folds"
+    r = cli_json(
+        "train",
+        small,
+        "--extra",
+        hand,
+        "--no-decisions",
+        "--with-real-dev",
+        real,
+        "--cv",
+        "3",
+        "--out",
+        out,
+        "--cv-keep",
+        keep,
+    )
     cv = r["cross_validation"]
+    assert set(cv["engine_by_source"]) == {"real-dev", "handwritten"}  # every source but the generator's split
+    assert cv["engine_by_source"]["handwritten"]["n_not_regulated"] == 12
+    assert cv["engine_by_source"]["real-dev"] == cv["real-dev"]
+    assert sorted(p.name for p in keep.glob("fold-*.json")) == ["fold-0.json", "fold-1.json", "fold-2.json"]
+    kept = [json.loads(line) for line in (keep / "held_out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert {k["source"] for k in kept} == {"real-dev", "handwritten"} and len(kept) == 72
+    again = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "cv_reassess.py"), str(keep)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    line = next(x for x in again.splitlines() if x.startswith("handwritten"))
+    assert "of    12 not regulated" in line
     assert cv["k"] == 3 and "3-fold" in r["calibration"]
     f = cv["real-dev"]
     assert f["n_regulated"] == 30 and f["n_not_regulated"] == 30

@@ -80,6 +80,14 @@ def train(
         int,
         typer.Option(help="k-fold cross-validation first (k ≥ 2): calibration + held-out figures on --with-real-dev"),
     ] = 0,
+    cv_keep: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--cv-keep",
+            help="with --cv: keep the fold models and their held-out records in this folder "
+            "(scripts/cv_reassess.py measures an engine change on them without training again)",
+        ),
+    ] = None,
     learner: Annotated[
         str, typer.Option(help="mlp (one hidden ReLU layer, the shipped model) or linear (logistic regression)")
     ] = "mlp",
@@ -112,7 +120,7 @@ def train(
         if decisions and (dec := _officer_decisions(data)) is not None:
             sources.append(dec)
         out = out or settings_for(data).models_dir / "category.json"
-        result = train_sources(sources, out, learner=how, cv=cv)
+        result = train_sources(sources, out, learner=how, cv=cv, cv_keep=cv_keep)
     except TrainingDataError as e:
         fail(str(e))
     used = ", ".join(f"{s['name']} {s['used']}" for s in result["sources"])
@@ -130,5 +138,17 @@ def train(
             f"(n = {f['n_not_regulated']} not regulated, {f['n_regulated']} regulated)",
             err=json_out,
         )
+    for name, f in (cvr.get("engine_by_source") or {}).items():
+        if name != "real-dev":
+            typer.echo(f"  held out, {name}: {_source_line(f)}", err=json_out)
     if json_out:
         emit_json(result)
+
+
+def _source_line(f: dict) -> str:
+    parts = []
+    if f["n_not_regulated"]:
+        parts.append(f"{f['false_positives']} of {f['n_not_regulated']} not regulated flagged")
+    if f["n_regulated"]:
+        parts.append(f"recall {f['regulated_recall']}, standard {f['standard_accuracy']} of {f['n_regulated']}")
+    return "; ".join(parts)

@@ -6,17 +6,26 @@ measured on a near-copy of what it trained on. For each fold: fit on the other f
 held-out examples (their logits calibrate the final temperature), and assess the held-out listings of
 the evaluated source (the real dev set) with a full engine built on the fold's model, its temperature
 fitted on the other folds' held-out predictions only. The figures therefore come from listings the
-model being measured never saw.
+model being measured never saw. Every other source but the generator's split is scored the same way
+(`engine_by_source`): the hand-written sets, each written blind by a different writer, are the widest
+held-out measure of false positives there is before a new blind draw.
+
+With `keep`, the fold models (with their temperatures) and the held-out records go to a folder, so a change
+to the engine's rules can be measured on the same held-out predictions without training again
+(`scripts/cv_reassess.py`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+from pathlib import Path
 
 import numpy as np
 
 from tisguard.detect.metrics import accepted_standards
+from tisguard.detect.features import FEATURES_VERSION
 from tisguard.detect.model import NONE_CLASS
 from tisguard.training.train import Examples, Fitted, Learner, Source, fit, fit_temperature
 
@@ -52,6 +61,7 @@ def cross_validate(
     learner: Learner,
     k: int,
     evaluate_source: str | None,
+    keep: Path | None = None,
 ) -> dict:
     """Returns the calibrated temperature and the held-out figures (see the module docstring)."""
     real = {i for i, s in enumerate(sources) if s.name in ("real-dev", "officer-decisions")}
@@ -91,20 +101,54 @@ def cross_validate(
         "grouped_by_family": sorted(sources[i].name for i in real),
         "held_out_class_accuracy": by_source,
     }
+    temps = [fit_temperature(oof_safe[o], y[o], w[o]) for o in _others(folds, seen, k)]
+    models = [fold_model(fitted[f], temps[f], f, ex) for f in range(k)]
+    scored = [i for i, s in enumerate(sources) if s.name != GENERATOR_SOURCE]
+    outcomes = _engine_outcomes(ex, models, folds, lexicon, set(scored))
     target = next((i for i, s in enumerate(sources) if s.name == evaluate_source), None)
     if target is not None:
-        report[evaluate_source] = _engine_figures(ex, fitted, folds, oof_safe, seen, y, w, classes, lexicon, target, k)
+        report[evaluate_source] = figures(outcomes[target])
+    report["engine_by_source"] = {sources[i].name: figures(outcomes[i]) for i in scored if outcomes[i]}
+    if keep is not None:
+        _keep_folds(keep, models, ex, sources, folds, set(scored))
     return report
+
+
+GENERATOR_SOURCE = "synthetic"  # the generator's split: same generator as the test split, says little
+
+
+def _others(folds: np.ndarray, seen: np.ndarray, k: int) -> list[np.ndarray]:
+    """For each fold, the held-out rows of the other folds whose class the fold's model knew: its temperature
+    is fitted on them only."""
+    return [np.flatnonzero((folds != f) & seen) for f in range(k)]
+
+
+def _keep_folds(folder: Path, models: list, ex: Examples, sources: list[Source], folds, scored: set[int]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for f, m in enumerate(models):
+        m.save(folder / f"fold-{f}.json")
+    with (folder / "held_out.jsonl").open("w", encoding="utf-8") as fh:
+        for i, rec in enumerate(ex.records):
+            if ex.source[i] in scored:
+                row = {"fold": int(folds[i]), "source": sources[ex.source[i]].name, "record": rec}
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 def fold_model(fitted: Fitted, temperature: float, fold: int, ex: Examples):
     """A fold's model as the engine scores with it: with the typical-price table its keys were built with
     (computed on all sources, held-out rows included: a median per standard, which moves a relative-price
     key's bucket for ~5% of rows)."""
-    return fitted.model(temperature, f"cv-fold-{fold}", {"typical_price": ex.typical})
+    return fitted.model(temperature, f"cv-fold{fold}-f{FEATURES_VERSION}-", {"typical_price": ex.typical})
 
 
-def _engine_figures(ex, fitted, folds, oof, seen, y, w, classes, lexicon, target: int, k: int) -> dict:
+def _engine_outcomes(ex: Examples, models: list, folds: np.ndarray, lexicon, scored: set[int]) -> dict:
+    rows = [(int(folds[i]), ex.source[i], ex.records[i]) for i in range(len(ex.records)) if ex.source[i] in scored]
+    return assess_held_out(models, rows, lexicon)
+
+
+def assess_held_out(models: list, rows: list[tuple[int, object, dict]], lexicon) -> dict:
+    """(label, assessment) pairs by source key, for rows of (fold, source key, labelled record): each record
+    assessed by a full engine on the model of its fold (the model that did not train on it)."""
     from tisguard.catalogue.store import catalogue_from_csv
     from tisguard.detect.context import Reference
     from tisguard.pipeline.build import make_engine
@@ -112,25 +156,21 @@ def _engine_figures(ex, fitted, folds, oof, seen, y, w, classes, lexicon, target
     from tisguard.spec.listing import listing_from_record
 
     catalogue = catalogue_from_csv(None)
-    outcomes = []
-    for f in range(k):
-        rows = [i for i in range(len(y)) if folds[i] == f and ex.source[i] == target]
-        if not rows:
+    outcomes: dict = {key: [] for _, key, _ in rows}
+    for f, model in enumerate(models):
+        mine = [(key, rec) for fold, key, rec in rows if fold == f]
+        if not mine:
             continue
-        others = [i for i in range(len(y)) if folds[i] != f and seen[i]]
-        t_f = fit_temperature(oof[others], y[others], w[others])
-        model = fold_model(fitted[f], t_f, f, ex)
         engine = make_engine(Reference(catalogue, Registry([]), lexicon, model))
         listings = []
-        for i in rows:
-            rec = {key: v for key, v in ex.records[i].items() if key != "label"}
-            listing, errors = listing_from_record(i, rec)
+        for n, (key, rec) in enumerate(mine):
+            listing, errors = listing_from_record(n, {k: v for k, v in rec.items() if k != "label"})
             if errors:
-                raise ValueError(f"record {i} of the evaluated source: {errors[0].field}: {errors[0].reason}")
+                raise ValueError(f"{key} record {rec.get('listing_id')}: {errors[0].field}: {errors[0].reason}")
             listings.append(listing)
-        for i, a in zip(rows, engine.assess_many(listings)):
-            outcomes.append((ex.records[i]["label"], a))
-    return figures(outcomes)
+        for (key, rec), a in zip(mine, engine.assess_many(listings)):
+            outcomes[key].append((rec["label"], a))
+    return outcomes
 
 
 def figures(outcomes: list[tuple[dict, object]]) -> dict:

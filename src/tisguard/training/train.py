@@ -328,6 +328,7 @@ def train_sources(
     seed: int = 13,
     cv: int = 0,
     evaluate_source: str | None = "real-dev",
+    cv_keep: Path | None = None,
 ) -> dict:
     """Train on the merged sources and save. With `cv` ≥ 2, first run k-fold cross-validation (see
     `tisguard.training.crossval`): the temperature comes from the folds' held-out predictions and the
@@ -345,7 +346,7 @@ def train_sources(
     if cv >= 2:
         from tisguard.training.crossval import cross_validate
 
-        cv_report = cross_validate(ex, sources, classes, lexicon, learner, cv, evaluate_source)
+        cv_report = cross_validate(ex, sources, classes, lexicon, learner, cv, evaluate_source, cv_keep)
         temperature = cv_report.pop("temperature")
         calibration = f"{cv}-fold cross-validation, held-out predictions of every fold"
     else:
