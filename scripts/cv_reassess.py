@@ -38,6 +38,7 @@ def main() -> int:
             r = json.loads(line)
             rows.append((r["fold"], r["source"], r["record"]))
     outcomes = assess_held_out(models, rows, Lexicon.load())
+    by_id = {(src, rec.get("listing_id")): rec for _, src, rec in rows}
     total_fp = total_neg = 0
     dump = args.dump.open("w", encoding="utf-8") if args.dump else None
     for source, pairs in sorted(outcomes.items()):
@@ -62,6 +63,16 @@ def main() -> int:
                     "tis": a.tis,
                     "product_confidence": a.product_confidence,
                     "reasons": a.reasons,
+                    "product": next(
+                        (
+                            {"text": e.text, **e.value}
+                            for e in a.evidence
+                            if e.signal in ("regulated_product", "not_regulated_product")
+                        ),
+                        None,
+                    ),
+                    "title": by_id[source, a.listing_id].get("title"),
+                    "price": by_id[source, a.listing_id].get("price"),
                 }
                 dump.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
             if wrong and shown < args.errors:
