@@ -111,7 +111,7 @@ def _qr_codes(img) -> list:
         seen2: list = []
         found = decode_qr(big, seen2)
         if not found:
-            found = decode_qr(unsharp(big, sigma=2.0, amount=0.8))
+            found = decode_qr(unsharp(big, sigma=2.0, amount=0.8), seen2)
         qrs = [dataclasses.replace(q, box=tuple(v // 2 for v in q.box)) for q in found]
         seen += [tuple(v // 2 for v in b) for b in seen2]
         for box in _distinct(seen) if not qrs else []:

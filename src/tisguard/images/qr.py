@@ -28,9 +28,13 @@ def decode_qr(img, seen: list | None = None) -> list[QrFinding]:
     import zxingcpp
 
     out = []
-    found = zxingcpp.read_barcodes(
-        np.asarray(img), formats=zxingcpp.BarcodeFormat.QRCode, return_errors=seen is not None
-    )
+    arr = np.asarray(img)
+    found = zxingcpp.read_barcodes(arr, formats=zxingcpp.BarcodeFormat.QRCode, return_errors=seen is not None)
+    if seen is not None and not any(r.valid for r in found):
+        # a global threshold finds some codes too small and soft for the local one (a millisecond or two)
+        found += zxingcpp.read_barcodes(
+            arr, formats=zxingcpp.BarcodeFormat.QRCode, return_errors=True, binarizer=zxingcpp.Binarizer.FixedThreshold
+        )
     for r in found:
         p = r.position
         xs = [p.top_left.x, p.top_right.x, p.bottom_left.x, p.bottom_right.x]
@@ -48,8 +52,8 @@ def decode_qr(img, seen: list | None = None) -> list[QrFinding]:
 def decode_seen_qr(g: np.ndarray, box: tuple[int, int, int, int]) -> list[QrFinding]:
     """A code zxing-cpp found in grey picture `g` but could not decode, looked at closer: its box with a
     margin, scaled 3 and 4 times (cubic) and sharpened with an unsharp mask scaled with it (what undoes the
-    blur that JPEG and resampling leave on modules of a pixel or two); boxes come back in `g`'s coordinates.
-    A few small crops: some milliseconds, and only where a code was seen."""
+    blur that JPEG and resampling leave on modules of a pixel or two); then its grid fitted and read module
+    by module. Boxes come back in `g`'s coordinates. Some milliseconds, and only where a code was seen."""
     import cv2
 
     from tisguard.images.prep import unsharp
@@ -74,7 +78,26 @@ def decode_seen_qr(g: np.ndarray, box: tuple[int, int, int, int]) -> list[QrFind
                     )
                     for q in found
                 ]
-    return []
+    return _read_grid(g, box)
+
+
+def _read_grid(g: np.ndarray, box: tuple[int, int, int, int]) -> list[QrFinding]:
+    """The last resort for a code seen but not decoded: its module grid fitted and read module by module
+    (`qrgrid`), for codes of about one pixel a module that no scaling lets zxing-cpp read. The margin is
+    wide: what zxing saw may be a corner of the code (a Micro QR look-alike)."""
+    from tisguard.images.qrgrid import read_small_qr
+
+    h, w = g.shape
+    m = max(2 * max(box[2] - box[0], box[3] - box[1]), 32)
+    x0, y0, x1, y1 = max(0, box[0] - m), max(0, box[1] - m), min(w, box[2] + m), min(h, box[3] + m)
+    crop = g[y0:y1, x0:x1]
+    out = []
+    for text, corners in read_small_qr(crop):
+        (bx0, by0), (bx1, by1) = corners.min(axis=0), corners.max(axis=0)
+        box = (x0 + int(bx0), y0 + int(by0), x0 + int(np.ceil(bx1)), y0 + int(np.ceil(by1)))
+        judged = qr_host(text)
+        out.append(QrFinding(text, box, judged["host"], judged["tisi_host"]))
+    return out
 
 
 def qr_host(text: str) -> dict:
