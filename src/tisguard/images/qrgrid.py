@@ -13,6 +13,7 @@ zxing's Reed-Solomon check decides: a grid that is wrong gives no text, never wr
 
 from __future__ import annotations
 
+import functools
 import itertools
 
 import numpy as np
@@ -122,8 +123,9 @@ def fit_grid(g: np.ndarray, corners: np.ndarray, known: np.ndarray) -> tuple[np.
     return h, b, float(-np.corrcoef(s, model)[0, 1]) if s.std() > 0 else -1.0
 
 
-def _finder_template(m: float, angle: float) -> np.ndarray:
-    """A finder pattern with its light ring (9 × 9 modules) at m px per module, turned by `angle` degrees."""
+@functools.lru_cache(maxsize=32)
+def _finder_template(side: int, angle: float) -> np.ndarray:
+    """A finder pattern with its light ring (9 × 9 modules) drawn `side` px wide, turned by `angle` degrees."""
     import cv2
 
     big = 16
@@ -134,30 +136,28 @@ def _finder_template(m: float, angle: float) -> np.ndarray:
     f = np.kron(f, np.ones((big, big), np.uint8))
     c = f.shape[0] / 2
     f = cv2.warpAffine(f, cv2.getRotationMatrix2D((c, c), angle, 1.0), f.shape, borderValue=255)
-    side = max(7, int(round(9 * m)) | 1)
     f = f[big:-big, big:-big]
     return cv2.resize(f, (side, side), interpolation=cv2.INTER_AREA).astype(np.float32)
 
 
-def find_finders(
-    g: np.ndarray, sizes=(1.0, 1.3, 1.7, 2.2), max_peaks: int = 9
-) -> list[tuple[float, float, float, float]]:
-    """Finder-pattern candidates in grey `g`: (x, y, module px, score), best first."""
+def find_finders(g: np.ndarray, max_peaks: int = 9) -> list[tuple[float, float, float, float]]:
+    """Finder-pattern candidates in grey `g` (float32): (x, y, module px, score), best first. Templates
+    of 1 to 2.3 px a module (odd sides, so a match is centred on a pixel), square and turned 22.5°."""
     import cv2
 
     best = np.full(g.shape, -1.0, np.float32)
     size = np.zeros(g.shape, np.float32)
-    for m in sizes:
+    for side in range(9, 22, 2):
         for angle in (0.0, 22.5):
-            t = _finder_template(m, angle)
-            if t.shape[0] >= min(g.shape):
+            t = _finder_template(side, angle)
+            if side >= min(g.shape):
                 continue
             r = cv2.matchTemplate(g, t, cv2.TM_CCOEFF_NORMED)
-            o = t.shape[0] // 2
+            o = side // 2
             view = best[o : o + r.shape[0], o : o + r.shape[1]]
             better = r > view
             view[better] = r[better]
-            size[o : o + r.shape[0], o : o + r.shape[1]][better] = m
+            size[o : o + r.shape[0], o : o + r.shape[1]][better] = side / 9
     peaks = (best == cv2.dilate(best, np.ones((5, 5), np.uint8))) & (best > 0.4)
     ys, xs = np.nonzero(peaks)
     order = np.argsort(-best[ys, xs])[:max_peaks]
