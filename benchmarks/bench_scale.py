@@ -3,7 +3,7 @@
 Usage:
   python benchmarks/bench_scale.py --pg-url postgresql+psycopg://USER@HOST:PORT/postgres [--n 1000000 | --ten-million]
          [--master local[2]] [--cores 2] [--baseline 50000] [--reps 30] [--keep] [--ingest-only] [--reingest]
-         [--rescan] [--scan-only]
+         [--rescan] [--scan-only] [--no-parquet] [--resume]
 
 The PostgreSQL URL names a server where the benchmark may create (and drop, unless --keep) a database
 `tg_scale_<N>`. Stages, each timed and reported as listings/s per core:
@@ -19,6 +19,10 @@ A one-core embedded run over `--baseline` listings gives the speed-up of the Spa
 assessment, Parquet rows). Every stage also reports the CPU seconds of this process tree and of the local
 PostgreSQL server, and the load average: on a shared machine, CPU per listing is what other people's work
 does not distort. The figures are printed and written to benchmarks/out/scale-<N>.json.
+
+`--no-parquet` leaves out the scan → Parquet stage (the Spark scaling figure; at 10M it adds ~45 minutes here).
+`--resume` continues on the database an interrupted run left (`tg_scale_<N>`, its listings ingested): no new
+database, no ingest; the figures are added to the earlier run's scale-<N>.json.
 """
 
 from __future__ import annotations
@@ -340,6 +344,10 @@ def main() -> None:
     ap.add_argument(
         "--scan-only", action="store_true", help="stop after the scan stages (no incremental run, no page latencies)"
     )
+    ap.add_argument("--no-parquet", action="store_true", help="leave out the scan → Parquet stage")
+    ap.add_argument(
+        "--resume", action="store_true", help="continue on the database of an interrupted run (no new ingest)"
+    )
     args = ap.parse_args()
     if not args.pg_url:
         sys.exit("give --pg-url (or TISGUARD_BENCH_PG_URL): a PostgreSQL server the benchmark may create a database on")
@@ -350,6 +358,9 @@ def main() -> None:
     out = ROOT / "benchmarks" / "out"
     out.mkdir(exist_ok=True)
     result: dict = {"n": n, "master": args.master, "cores": args.cores, "started": time.strftime("%Y-%m-%d %H:%M:%S")}
+    earlier = out / f"scale-{n}.json"
+    if args.resume and earlier.exists():
+        result = {**json.loads(earlier.read_text(encoding="utf-8")), "resumed": result["started"]}
 
     def report(stage: str, **kv) -> None:
         result[stage] = kv
@@ -360,7 +371,7 @@ def main() -> None:
     path = make_listings(out / f"listings-{n}.jsonl", n)
     report("input", file=path.name, mib=round(path.stat().st_size / 2**20), seconds=round(time.perf_counter() - t))
     name = f"tg_scale_{n}"
-    url = fresh_database(args.pg_url, name)
+    url = args.pg_url.rsplit("/", 1)[0] + "/" + name if args.resume else fresh_database(args.pg_url, name)
     db = get_engine(url)
     migrate(db)
     roots = [os.getpid(), postmaster_pid(db)]  # this process tree (Spark's JVM, Python workers) + the server
@@ -385,7 +396,8 @@ def main() -> None:
                 **s,
             )
 
-        timed_ingest("ingest", tmp / "rejects")
+        if not args.resume:
+            timed_ingest("ingest", tmp / "rejects")
         if args.reingest:  # a rescan's ingest: every listing already stored (the upsert path)
             timed_ingest("reingest_same_file", tmp / "rejects2")
         if args.ingest_only:
@@ -403,21 +415,12 @@ def main() -> None:
     print(f"figures: {out / f'scale-{n}.json'}")
 
 
-def run_scans(args, db, url, path, n, roots, tmp: Path, report) -> None:
-    """Stages 2-3: the assessment on Spark (to Parquet, then to the store), the incremental rescan, storage and
-    the officer pages' latencies."""
-    from tisguard.detect.config import EngineConfig
-    from tisguard.pipeline.reference import load_reference
-    from tisguard.pipeline.spark_store import spark_scan_to_store
-    from tisguard.registry.store import registry_from_csv
-
-    # the text (and photo) assessment; the relisting / network phase is measured on its own below
-    snapshot = (replace(load_reference(db, REGISTRY, None), investigation=None), EngineConfig(), None)
-    base = baseline_rates(path, min(args.baseline, n), snapshot)
-    report("baseline_one_core_embedded", listings=min(args.baseline, n), **base)
+def scan_to_parquet(args, path, n, roots, tmp: Path, report, snapshot, base: dict) -> None:
+    """The assessment on Spark written to Parquet: the Spark scaling figure (the same work on one core)."""
     rate1 = base["scan_no_output"]["listings_per_s"]
     rate1_same = base["spark_partition_code_in_process"]["listings_per_s"]
     cpu1_same = base["spark_partition_code_in_process"]["cpu_us"]
+    from tisguard.pipeline.spark_store import spark_scan_to_store
 
     load0, t = load(), time.perf_counter()
     with TreeCPU(roots) as cpu:
@@ -441,6 +444,23 @@ def run_scans(args, db, url, path, n, roots, tmp: Path, report) -> None:
         load_start=load0,
         load=load(),
     )
+
+
+def run_scans(args, db, url, path, n, roots, tmp: Path, report) -> None:
+    """Stages 2-3: the assessment on Spark (to Parquet, then to the store), the incremental rescan, storage and
+    the officer pages' latencies."""
+    from tisguard.detect.config import EngineConfig
+    from tisguard.pipeline.reference import load_reference
+    from tisguard.pipeline.spark_store import spark_scan_to_store
+    from tisguard.registry.store import registry_from_csv
+
+    # the text (and photo) assessment; the relisting / network phase is measured on its own below
+    snapshot = (replace(load_reference(db, REGISTRY, None), investigation=None), EngineConfig(), None)
+    base = baseline_rates(path, min(args.baseline, n), snapshot)
+    report("baseline_one_core_embedded", listings=min(args.baseline, n), **base)
+    rate1 = base["scan_no_output"]["listings_per_s"]
+    if not args.no_parquet:
+        scan_to_parquet(args, path, n, roots, tmp, report, snapshot, base)
 
     def timed_store(stage: str, incremental: bool) -> None:
         load0, t = load(), time.perf_counter()
