@@ -88,7 +88,7 @@ def test_grey_ground_yields_nothing():
     assert read_small_qr(np.clip(rng.normal(150, 20, (90, 90)), 0, 255).astype(np.uint8)) == []
 
 
-@pytest.mark.parametrize("version", [1, 2, 4, 7, 10])
+@pytest.mark.parametrize("version", [1, 2, 4, 7, 10, 13])
 def test_function_modules_match_segno(version):
     """Every module the reader takes as fixed has the colour segno draws there."""
     from tisguard.images.qrgrid import function_modules

@@ -1,14 +1,18 @@
 """A closer reader for QR codes of about one pixel per module, which zxing-cpp finds but cannot decode.
 
-A label shrunk onto a small photo leaves modules of 1-1.5 px, blurred by resampling and JPEG: zxing's
-own grid (from its finder centres, binarised first) is then a module off here and there and the
-checksum fails. Here the grid is fitted instead of read: the three finder patterns are located by
-correlation with a finder template, and for each version that fits their distance a homography from
-module space to the picture is refined (least squares) so that every module whose colour the standard
-fixes (finders, separators, timing rows, the alignment pattern, the quiet zone) matches the picture.
-Each remaining module is then sampled at its centre with sub-pixel interpolation, thresholded from the
-fitted light and dark levels, and the modules are rendered as a clean bitmap that zxing-cpp decodes.
-zxing's Reed-Solomon check decides: a grid that is wrong gives no text, never wrong text.
+A label shrunk onto a small photo leaves modules of 1-1.5 px, blurred by resampling and JPEG: a grid
+read from binarised pixels (zxing's) is a module off here and there, and thresholding alone gets a module
+in ten wrong because each pixel mixes a module with its neighbours. Here, instead:
+- the finder patterns are located by correlation with finder templates (1-2.3 px a module);
+- for each version their distance allows, a homography from module space to the picture is fitted
+  (least squares) so that every module the standard fixes (finders, separators, timing rows, alignment
+  patterns, the quiet zone) matches the picture;
+- the data modules are solved from the pixels (`qrpixels`): each pixel is modelled as the light level plus the dark
+  step times the modules around it, each a blurred box (the blur fitted on the fixed modules); the
+  damped least-squares solution is made binary by flips that lower the residual;
+- the modules are rendered as a clean bitmap that zxing-cpp decodes.
+zxing's Reed-Solomon check has the last word: a wrong grid or too many wrong modules give no text,
+never a wrong one.
 """
 
 from __future__ import annotations
@@ -18,22 +22,7 @@ import itertools
 
 import numpy as np
 
-# centre coordinates of the alignment patterns, versions 2-13 (ISO/IEC 18004 annex E)
-_ALIGN = {
-    2: (6, 18),
-    3: (6, 22),
-    4: (6, 26),
-    5: (6, 30),
-    6: (6, 34),
-    7: (6, 22, 38),
-    8: (6, 24, 42),
-    9: (6, 26, 46),
-    10: (6, 28, 50),
-    11: (6, 30, 54),
-    12: (6, 32, 58),
-    13: (6, 34, 62),
-}
-MAX_VERSION = 13
+MAX_VERSION = 13  # 69 modules: larger codes at 1-2 px a module are not on labels
 # correlation of the fixed modules with the picture: under the first guess from the finders, and after
 # the fit (real codes on the development draws: 0.81-0.91 and 0.87-0.95; clutter below 0.45)
 MIN_START, MIN_FIT = 0.6, 0.75
@@ -58,7 +47,7 @@ def function_modules(version: int) -> np.ndarray:
     a = np.ones((5, 5), dtype=np.int8)
     a[1:4, 1:4] = 0
     a[2, 2] = 1
-    centres = _ALIGN.get(version, ())
+    centres = _alignment_centres(version)
     for r, c in itertools.product(centres, centres):
         if (r, c) in ((6, 6), (6, centres[-1]), (centres[-1], 6)):
             continue  # where the finders are
@@ -67,9 +56,18 @@ def function_modules(version: int) -> np.ndarray:
     return m
 
 
-def _model(known: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Sample points (module coordinates, padded grid), the expected darkness there (the known modules
-    blurred a little, unknown ones grey) and the mask of points inside known modules."""
+def _alignment_centres(version: int) -> list[int]:
+    """Row (and column) coordinates of the alignment patterns' centres (ISO/IEC 18004 annex E)."""
+    if version < 2:
+        return []
+    count, last = version // 7 + 2, 4 * version + 10
+    step = 26 if version == 32 else (4 * version + 2 * count + 1) // (2 * count - 2) * 2
+    return [6] + [last - i * step for i in range(count - 2, -1, -1)]
+
+
+def _model(known: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sample points in the known modules (module coordinates; `_SUB`² a module) and the darkness
+    expected there (the known modules blurred a little, unknown ones grey)."""
     import cv2
 
     k = known.shape[0]
@@ -79,7 +77,7 @@ def _model(known: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     t = (np.arange(k * _SUB) + 0.5) / _SUB - 1.0  # padded index 0 is module -1
     xs, ys = np.meshgrid(t, t)
     pts = np.stack([xs[mask], ys[mask]], axis=1).astype(np.float32)
-    return pts, fine[mask], mask
+    return pts, fine[mask]
 
 
 def _sample(g: np.ndarray, h: np.ndarray, pts: np.ndarray) -> np.ndarray:
@@ -111,7 +109,7 @@ def fit_grid(g: np.ndarray, corners: np.ndarray, known: np.ndarray) -> tuple[np.
     from scipy.optimize import least_squares
 
     n = known.shape[0] - 2
-    pts, model, _ = _model(known)
+    pts, model = _model(known)
 
     def resid(p):
         return _levels(_sample(g, _homography(p, n), pts), model)[2]
@@ -194,27 +192,6 @@ def _start(tl, tr, bl, n: int) -> np.ndarray:
     return np.array([o, o + n * ex, o + n * ex + n * ey, o + n * ey])
 
 
-def _binary(M, rhs: np.ndarray, v: np.ndarray, rounds: int) -> np.ndarray:
-    """Dark/light decisions that explain the centres best: starting from `v`, flip the modules whose flip
-    lowers the squared residual most (one at a time per neighbourhood), a few rounds."""
-    v = v.astype(np.float64)
-    norms = np.asarray(M.multiply(M).sum(axis=0)).ravel()
-    Mt = M.T.tocsr()
-    near = (Mt @ M) != 0  # modules that share a centre
-    for _ in range(rounds):
-        r = rhs - M @ v
-        delta = 1 - 2 * v  # +1 to dark, -1 to light
-        gain = 2 * delta * (Mt @ r) - norms
-        cand = gain > 1e-9
-        if not cand.any():
-            break
-        # keep a flip only where its gain is the largest among the modules it shares a centre with
-        best = near.multiply(gain[None, :]).max(axis=1).toarray().ravel()
-        flip = cand & (gain >= best)
-        v[flip] = 1 - v[flip]
-    return v
-
-
 def decode_bits(bits: np.ndarray) -> list:
     """zxing-cpp's reading of a module matrix rendered clean (4 px a module, 4 modules of quiet zone)."""
     import zxingcpp
@@ -227,7 +204,7 @@ def decode_bits(bits: np.ndarray) -> list:
 def _start_corr(g: np.ndarray, corners: np.ndarray, version: int) -> float:
     """How well the fixed modules match the picture under the first guess (1 best)."""
     n = 17 + 4 * version
-    pts, model, _ = _model(function_modules(version))
+    pts, model = _model(function_modules(version))
     s = _sample(g, _homography(corners, n), pts)
     return float(-np.corrcoef(s, model)[0, 1]) if s.std() > 0 else -1.0
 
@@ -259,92 +236,17 @@ def _read_grid(g: np.ndarray, start: np.ndarray, version: int) -> list[tuple[str
     h, b, corr = fit_grid(g, start, function_modules(version))
     if corr < MIN_FIT or b >= 0:
         return []
+    from tisguard.images.qrpixels import read_modules
+
     for bits in read_modules(g, h, version):
         found = [r for r in decode_bits(bits) if r.valid]
         if found:
-            return [(r.text, _corners(h, n)) for r in found]
+            return [(r.text, code_corners(h, n)) for r in found]
     return []
 
 
-def _corners(h: np.ndarray, n: int) -> np.ndarray:
+def code_corners(h: np.ndarray, n: int) -> np.ndarray:
+    """Picture positions of the corners of an N-module code under homography `h` (module space → picture)."""
     import cv2
 
     return cv2.perspectiveTransform(np.float32([[0, 0], [n, 0], [n, n], [0, n]]).reshape(-1, 1, 2), h).reshape(4, 2)
-
-
-def _footprint(t: np.ndarray, sigma: float) -> np.ndarray:
-    """Share of a module (a unit box, blurred by a Gaussian of `sigma` modules) seen at offset t."""
-    from scipy.special import erf
-
-    s = sigma * np.sqrt(2)
-    return 0.5 * (erf((t + 0.5) / s) - erf((t - 0.5) / s))
-
-
-def _pixel_system(g: np.ndarray, h: np.ndarray, version: int):
-    """The pixels of the code as a linear system in the data modules' darkness.
-
-    Each pixel is the light level (a plane: glare) plus the dark step times the modules around it, each a
-    unit box blurred by a Gaussian; the blur's width is the one that best explains the pixels that only
-    fixed modules reach. Returns (M, rhs, fixed) with M @ data ≈ rhs, or None when dark is not dark."""
-    import cv2
-    from scipy.sparse import csr_matrix
-
-    n, pad = 17 + 4 * version, 4
-    m = n + 2 * pad
-    known = np.zeros((m, m), np.int8)  # beyond the quiet zone: light
-    known[pad:-pad, pad:-pad] = function_modules(version)[1:-1, 1:-1]
-    (x0, y0), (x1, y1) = np.floor(_corners(h, n).min(axis=0)) - 2, np.ceil(_corners(h, n).max(axis=0)) + 3
-    x0, y0, x1, y1 = max(0, int(x0)), max(0, int(y0)), min(g.shape[1], int(x1)), min(g.shape[0], int(y1))
-    yy, xx = np.mgrid[y0:y1, x0:x1]
-    pix = np.stack([xx.ravel(), yy.ravel()], axis=1).astype(np.float32).reshape(-1, 1, 2)
-    p = cv2.perspectiveTransform(pix, np.linalg.inv(h)).reshape(-1, 2).astype(np.float64)
-    inside = ((p > -1.5) & (p < n + 1.5)).all(axis=1)
-    p, vals = p[inside], g[yy.ravel()[inside], xx.ravel()[inside]].astype(np.float64)
-    base = np.floor(p).astype(int) + pad
-    unk = known < 0
-    idx = np.full((m, m), -1)
-    idx[unk] = np.arange(int(unk.sum()))
-    kv = np.where(unk, 0, known).astype(np.float64)
-    offsets = [(dy, dx) for dy in range(-2, 3) for dx in range(-2, 3)]
-    j = [idx[base[:, 1] + dy, base[:, 0] + dx] for dy, dx in offsets]
-    fixed = [kv[base[:, 1] + dy, base[:, 0] + dx] for dy, dx in offsets]
-    best = None
-    for sigma in (0.3, 0.45, 0.6, 0.8):
-        w = [
-            _footprint(p[:, 0] + pad - (base[:, 0] + dx + 0.5), sigma)
-            * _footprint(p[:, 1] + pad - (base[:, 1] + dy + 0.5), sigma)
-            for dy, dx in offsets
-        ]
-        kpart = sum(wi * fi for wi, fi in zip(w, fixed))
-        free = sum(np.where(ji >= 0, wi, 0) for wi, ji in zip(w, j)) < 0.02  # pixels only fixed modules reach
-        A = np.stack([np.ones(int(free.sum())), kpart[free], p[free, 0], p[free, 1]], axis=1)
-        coef, *_ = np.linalg.lstsq(A, vals[free], rcond=None)
-        err = float(np.mean((A @ coef - vals[free]) ** 2))
-        if best is None or err < best[0]:
-            best = (err, coef, w, kpart)
-    _, (a, step, ax, ay), w, kpart = best
-    if step >= 0:
-        return None
-    ok = [(ji >= 0) & (wi > 1e-3) for wi, ji in zip(w, j)]
-    rows = np.concatenate([np.nonzero(o)[0] for o in ok])
-    cols = np.concatenate([ji[o] for ji, o in zip(j, ok)])
-    M = csr_matrix((np.concatenate([wi[o] for wi, o in zip(w, ok)]), (rows, cols)), shape=(len(p), int(unk.sum())))
-    rhs = (vals - a - ax * p[:, 0] - ay * p[:, 1]) / step - kpart
-    return M, rhs, (kv, unk, pad)
-
-
-def read_modules(g: np.ndarray, h: np.ndarray, version: int, damps=(0.1, 0.05, 0.2), rounds: int = 10):
-    """Module matrices (True dark) read from the pixels, one per damping: the damped least-squares
-    solution of the pixel system (towards grey), then made binary."""
-    from scipy.sparse.linalg import lsqr
-
-    system = _pixel_system(g, h, version)
-    if system is None:
-        return
-    M, rhs, (kv, unk, pad) = system
-    grey = rhs - M @ np.full(M.shape[1], 0.5)
-    for damp in damps:
-        u = _binary(M, rhs, lsqr(M, grey, damp=damp)[0] > 0, rounds)
-        out = kv.copy()
-        out[unk] = u
-        yield out[pad:-pad, pad:-pad] > 0.5
