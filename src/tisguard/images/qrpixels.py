@@ -9,17 +9,26 @@ are the damped least-squares solution of that linear system, made binary by flip
 
 from __future__ import annotations
 
+import functools
+import math
+
 import numpy as np
 
 from tisguard.images.qrgrid import code_corners, function_modules
 
 
-def _footprint(t: np.ndarray, sigma: float) -> np.ndarray:
-    """Share of a module (a unit box, blurred by a Gaussian of `sigma` modules) seen at offset t."""
-    from scipy.special import erf
+@functools.lru_cache(maxsize=8)
+def _footprint_table(sigma: float) -> tuple[np.ndarray, np.ndarray]:
+    t = np.linspace(-4, 4, 1601)
+    s = sigma * math.sqrt(2)
+    return t, np.array([0.5 * (math.erf((x + 0.5) / s) - math.erf((x - 0.5) / s)) for x in t])
 
-    s = sigma * np.sqrt(2)
-    return 0.5 * (erf((t + 0.5) / s) - erf((t - 0.5) / s))
+
+def _footprint(t: np.ndarray, sigma: float) -> np.ndarray:
+    """Share of a module (a unit box, blurred by a Gaussian of `sigma` modules) seen at offset t (tabled:
+    math.erf, element by element, once per width)."""
+    grid, table = _footprint_table(sigma)
+    return np.interp(t, grid, table, left=0.0, right=0.0)
 
 
 def _pixel_system(g: np.ndarray, h: np.ndarray, version: int):
@@ -80,15 +89,13 @@ def _pixel_system(g: np.ndarray, h: np.ndarray, version: int):
 def read_modules(g: np.ndarray, h: np.ndarray, version: int, damps=(0.1, 0.05, 0.2), rounds: int = 10):
     """Module matrices (True dark) read from the pixels, one per damping: the damped least-squares
     solution of the pixel system (towards grey), then made binary."""
-    from scipy.sparse.linalg import lsqr
-
     system = _pixel_system(g, h, version)
     if system is None:
         return
     M, rhs, (kv, unk, pad) = system
     grey = rhs - M @ np.full(M.shape[1], 0.5)
     for damp in damps:
-        u = _binary(M, rhs, lsqr(M, grey, damp=damp)[0] > 0, rounds)
+        u = _binary(M, rhs, _damped_least_squares(M, grey, damp) > 0, rounds)
         out = kv.copy()
         out[unk] = u
         yield out[pad:-pad, pad:-pad] > 0.5
@@ -113,3 +120,24 @@ def _binary(M, rhs: np.ndarray, v: np.ndarray, rounds: int) -> np.ndarray:
         flip = cand & (gain >= best)
         v[flip] = 1 - v[flip]
     return v
+
+
+def _damped_least_squares(M, b: np.ndarray, damp: float, iterations: int = 80) -> np.ndarray:
+    """argmin |M u - b|² + damp²|u|² by conjugate gradients on the normal equations (CGLS; what
+    scipy's lsqr computes, without importing scipy.sparse.linalg)."""
+    u = np.zeros(M.shape[1])
+    r = b.astype(np.float64).copy()
+    s = M.T @ r
+    p, gamma = s.copy(), float(s @ s)
+    stop = 1e-12 * gamma
+    for _ in range(iterations):
+        q = M @ p
+        alpha = gamma / (float(q @ q) + damp * damp * float(p @ p))
+        u += alpha * p
+        r -= alpha * q
+        s = M.T @ r - damp * damp * u
+        new = float(s @ s)
+        if new < stop:
+            break
+        p, gamma = s + (new / gamma) * p, new
+    return u
