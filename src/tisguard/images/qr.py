@@ -94,7 +94,12 @@ def _read_grid(g: np.ndarray, box: tuple[int, int, int, int]) -> list[QrFinding]
     out = []
     for text, corners in read_small_qr(crop):
         (bx0, by0), (bx1, by1) = corners.min(axis=0), corners.max(axis=0)
-        box = (x0 + int(bx0), y0 + int(by0), x0 + int(np.ceil(bx1)), y0 + int(np.ceil(by1)))
+        box = (
+            max(0, x0 + int(bx0)),
+            max(0, y0 + int(by0)),
+            min(w, x0 + int(np.ceil(bx1))),
+            min(h, y0 + int(np.ceil(by1))),
+        )
         judged = qr_host(text)
         out.append(QrFinding(text, box, judged["host"], judged["tisi_host"]))
     return out
