@@ -65,9 +65,9 @@ def _counts(summary) -> dict:
 
 @pytest.mark.skipif(not PG_URL, reason="TISGUARD_TEST_PG_URL not set")
 def test_copy_ingest_equals_the_sqlite_path(tmp_path):
-    from tisguard.ingest.pg_copy import supports_copy
     from tisguard.ingest.pipeline import ingest_file
     from tisguard.store.db import get_engine, migrate
+    from tisguard.store.listing_keys import supports_copy
 
     pg, lite = get_engine(_fresh_pg_url()), get_engine(f"sqlite:///{tmp_path}/lite.db")
     assert supports_copy(pg) and not supports_copy(lite)

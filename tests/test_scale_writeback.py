@@ -128,7 +128,7 @@ def test_json_fast_path_writes_the_bytes_of_the_full_option_call(value):
 
 
 def test_listing_pks_by_key(db, assessed):
-    from tisguard.pipeline.assessment_rows import listing_pks
+    from tisguard.store.listing_keys import listing_pks
 
     keys = [l.key for _, l, _, _ in assessed]
     want = {l.key: pk for pk, l, _, _ in assessed}

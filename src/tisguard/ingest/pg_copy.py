@@ -30,6 +30,7 @@ import orjson
 from sqlalchemy import exc
 
 from tisguard.spec.listing import Listing
+from tisguard.store.listing_keys import keys_json
 from tisguard.store.listings import content_hash, listing_row, seller_row
 
 SELLER_COLS = ("platform", "seller_id", "name", "country", "juristic_id", "dbd_registered", "shop_url")
@@ -82,11 +83,6 @@ _STAGE_DDL = (
 )
 
 
-def supports_copy(engine) -> bool:
-    """COPY needs PostgreSQL through psycopg 3 (`postgresql+psycopg://`)."""
-    return engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg"
-
-
 def _json(v) -> str:
     return orjson.dumps(v, option=orjson.OPT_NON_STR_KEYS, default=str).decode("utf-8")
 
@@ -98,12 +94,6 @@ def _copy(cur, table: str, cols: tuple[str, ...], rows, binary: bool = True) -> 
             cp.set_types([_TYPE[c] for c in cols])
         for row in rows:
             cp.write_row(row)
-
-
-def keys_json(keys: list[tuple[str, str]]) -> str:
-    """A batch's keys as one JSON array of [platform, id] pairs: one orjson call, where psycopg's array
-    adapter spends microseconds per element in Python."""
-    return orjson.dumps(keys).decode("utf-8")
 
 
 def _seller_pks(cur, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:

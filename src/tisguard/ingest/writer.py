@@ -13,6 +13,7 @@ from sqlalchemy import Engine, bindparam, delete, select, tuple_, update
 from tisguard.ingest import pg_copy
 from tisguard.spec.listing import Listing
 from tisguard.store.dml import insert_ignore
+from tisguard.store.listing_keys import supports_copy
 from tisguard.store.listings import content_hash, listing_row, seller_row
 from tisguard.store.tables import listing_images, listing_snapshots, listings, sellers
 
@@ -45,7 +46,7 @@ def write_batch(engine: Engine, batch: list[Listing], run_id: int | None = None)
         if k == len(rounds):
             rounds.append({})
         rounds[k][l.key] = l
-    if pg_copy.supports_copy(engine):  # PostgreSQL: COPY into staging tables, one upsert per table
+    if supports_copy(engine):  # PostgreSQL: COPY into staging tables, one upsert per table
         return pg_copy.write_batch_copy(engine, rounds, batch, now, run_id)
     counts = {"stored": 0, "updated": 0, "unchanged": 0, "duplicates": 0}
     pks: dict[tuple[str, str], int] = {}

@@ -20,15 +20,15 @@ from pathlib import Path
 
 import orjson
 from sqlalchemy import Engine as DbEngine
-from sqlalchemy import and_, delete, exists, select, tuple_, update
+from sqlalchemy import and_, delete, exists, tuple_, update
 
 from tisguard.detect.evidence import Assessment
-from tisguard.ingest.pg_copy import keys_json, supports_copy
 from tisguard.spec.listing import Listing
 from tisguard.store.assessments import assessment_values
+from tisguard.store.listing_keys import listing_pks, supports_copy
 from tisguard.store.queue_state import refresh_settled
 from tisguard.store.refs import refs_from, replace_refs
-from tisguard.store.tables import assessments, decisions, listings
+from tisguard.store.tables import assessments, decisions
 
 COLS = (
     "content_hash",
@@ -213,30 +213,6 @@ def save_rows(db: DbEngine, rows: list[dict]) -> int:
     return len(rows)
 
 
-def listing_pks(db: DbEngine, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
-    """(platform, listing_id) → primary key, for the keys that are in the store. On PostgreSQL the keys go as
-    one JSON array joined to the unique index (as ingest looks them up: `ingest.pg_copy`): a row-value IN
-    list of a thousand keys cost milliseconds to compile and to plan per batch."""
-    out: dict[tuple[str, str], int] = {}
-    if not keys:
-        return out
-    if supports_copy(db):
-        with db.connect() as conn, conn.connection.driver_connection.cursor() as cur:
-            cur.execute(
-                "SELECT l.id, l.platform, l.listing_id FROM json_array_elements(%s::json) AS k(pair)"
-                " JOIN listings l ON l.platform = k.pair->>0 AND l.listing_id = k.pair->>1",
-                (keys_json(keys),),
-            )
-            return {(p, lid): pk for pk, p, lid in cur.fetchall()}
-    with db.connect() as conn:
-        for i in range(0, len(keys), 1000):
-            q = select(listings.c.id, listings.c.platform, listings.c.listing_id).where(
-                tuple_(listings.c.platform, listings.c.listing_id).in_(keys[i : i + 1000])
-            )
-            out.update({(r.platform, r.listing_id): r.id for r in conn.execute(q)})
-    return out
-
-
 # --- Parquet: what a Spark scan without a store connection writes, and `load_parquet` brings in later ---
 
 PARQUET_JSON = JSON_COLS
@@ -337,7 +313,6 @@ __all__ = [
     "ParquetSink",
     "assessment_row",
     "json_bytes",
-    "listing_pks",
     "load_parquet",
     "refresh_aggregates",
     "save_rows",

@@ -44,10 +44,11 @@ def _partition_writer(shared, db_url: str | None, selected, parquet_dir: str | N
     def run(index, lines):
         import gc
 
-        from tisguard.pipeline.assessment_rows import ParquetSink, assessment_row, listing_pks, save_rows
+        from tisguard.pipeline.assessment_rows import ParquetSink, assessment_row, save_rows
         from tisguard.pipeline.build import make_engine
         from tisguard.spec.listing import listing_from_record
         from tisguard.store.db import get_engine
+        from tisguard.store.listing_keys import listing_pks
         from tisguard.store.listings import content_hash
 
         ref, config, images = shared.value

@@ -9,7 +9,8 @@ from sqlalchemy import Engine, func, select, tuple_
 from tisguard.detect.investigation.corpus import Network
 from tisguard.detect.investigation.index import InvestigationIndex
 from tisguard.services.errors import FieldError
-from tisguard.store.investigation import bad_listings, listing_pks, listing_summaries
+from tisguard.store.investigation import bad_listings, listing_summaries
+from tisguard.store.listing_keys import listing_pks
 from tisguard.store.tables import listings, sellers
 
 SellerKey = tuple[str, str]

@@ -152,20 +152,6 @@ def bad_version(db: Engine) -> tuple:
     return (d, n[0], str(n[1]))
 
 
-def listing_pks(db: Engine, keys: list[Key]) -> dict[Key, int]:
-    out: dict[Key, int] = {}
-    with db.connect() as conn:
-        for i in range(0, len(keys), 500):
-            chunk = keys[i : i + 500]
-            rows = conn.execute(
-                select(listings.c.id, listings.c.platform, listings.c.listing_id).where(
-                    tuple_(listings.c.platform, listings.c.listing_id).in_(chunk)
-                )
-            ).all()
-            out.update({(r.platform, r.listing_id): r.id for r in rows})
-    return out
-
-
 def listing_summaries(db: Engine, keys: list[Key]) -> dict[Key, dict]:
     """pk, title, seller, images, latest verdict of listings by key (for pages)."""
     from tisguard.store.tables import assessments, listing_images
