@@ -8,6 +8,12 @@ fixed likelihood ratio (so a stated 2432 settles plug vs power strip), but never
 regulated against not regulated — a book about TIS standards with '2432' in its title stays a book.
 `product_confidence` is the probability of what was chosen (the standard, or 'none'), so an officer
 and the queue can tell a sure call from a guess.
+
+A price far below what the chosen product sells for (≤ 1/12 of its typical price in the training data) is
+evidence that the listing sells something smaller under that product's name — a knob, a gasket, a sticker
+for it: it divides the odds of "regulated" by `FAR_BELOW_TYPICAL_LR`, so only a call the model is sure of
+(p ≥ 0.91) stays regulated, and the reason says so. Measured on the held-out folds of the training data
+(session 21): 12 of 81 hand-written false positives removed for 2 of 4,167 regulated listings lost.
 """
 
 from __future__ import annotations
@@ -24,10 +30,12 @@ STATED_LR = 20.0  # a standard number or licence suffix written in the listing (
 # cue classes that name something other than a regulated head product, shown in the not-regulated reason
 OTHER_CUES = ("part", "pub", "pet", "decor", "sport", "nonelec")
 REGISTERED_LR = 100.0  # a licence number the registry holds: its standard is known for certain
+FAR_BELOW_TYPICAL = 1 / 12  # a price at most this share of the chosen product's typical price …
+FAR_BELOW_TYPICAL_LR = 0.1  # … divides the odds of "regulated" by 10
 
 
 class CategoryDetector(Detector):
-    name, version = "category", "2.1"
+    name, version = "category", "2.2"
     emits = {"regulated_product": Signal(Group.PRODUCT), "not_regulated_product": Signal(Group.PRODUCT)}
     provides = ("product",)
     after = ("stated_numbers",)  # numbers stated in the listing's text update the product odds
@@ -71,6 +79,14 @@ class CategoryDetector(Detector):
         none_i = ref.model.none_index
         if stated:
             probs = restate(probs, none_i, [(classes.index(t), lr) for t, lr in stated.items()])
+        cheap = None  # (price ÷ typical price, standard) when the price lowered the odds
+        if probs[none_i] < 0.5:
+            best_reg = max((i for i in range(len(classes)) if i != none_i), key=lambda i: probs[i])
+            cheap_tis = ref.lexicon.reported(classes[best_reg])
+            share = price_to_typical(ctx, cheap_tis)
+            if share is not None and share <= FAR_BELOW_TYPICAL:
+                probs = discount_regulated(probs, none_i, FAR_BELOW_TYPICAL_LR)
+                cheap = (share, cheap_tis)
         order = np.argsort(-probs)[:4].tolist()
         pl = probs[order].tolist()  # Python floats: cheaper to round and compare than numpy scalars
         p_reg = 1.0 - float(probs[none_i])
@@ -86,12 +102,14 @@ class CategoryDetector(Detector):
         terms = [h for h in head_hits if h.kind == "term" and h.tis == tis]
         if p_reg >= 0.5:
             text_of, span_of = _title_span(ctx, terms[0]) if terms else (None, None)
+            th_price, en_price = _price_clause(ctx, cheap)
             out.append(
                 self.evidence(
                     "regulated_product",
                     "title",
-                    f"สินค้าเข้าข่ายมาตรฐานบังคับ มอก. {tis} ({name}) ความน่าจะเป็น {p_reg:.0%}",
-                    f"product falls under mandatory TIS {tis} ({std.name_en or name if std else tis}), p={p_reg:.2f}",
+                    f"สินค้าเข้าข่ายมาตรฐานบังคับ มอก. {tis} ({name}) ความน่าจะเป็น {p_reg:.0%}{th_price}",
+                    f"product falls under mandatory TIS {tis} ({std.name_en or name if std else tis}), p={p_reg:.2f}"
+                    f"{en_price}",
                     text=text_of,
                     span=span_of,
                     value={
@@ -101,15 +119,18 @@ class CategoryDetector(Detector):
                         "model_version": ref.model.version,
                         "stated": sorted(stated),
                         "product_confidence": confidence,
+                        **({"price_to_typical": round(cheap[0], 4)} if cheap else {}),
                     },
                     score=p_reg,
                 )
             )
         else:
-            out.append(self._not_regulated(ctx, head_hits, p_reg, top, confidence))
+            out.append(self._not_regulated(ctx, head_hits, p_reg, top, confidence, cheap))
         return out
 
-    def _not_regulated(self, ctx: ListingContext, head_hits, p_reg: float, top, confidence: float) -> Evidence:
+    def _not_regulated(
+        self, ctx: ListingContext, head_hits, p_reg: float, top, confidence: float, price_call: tuple | None
+    ) -> Evidence:
         """The "not regulated" finding, naming what in the title points elsewhere: an accessory, part or
         other-product word, else a product word at a fraction of that product's typical price."""
         ref = ctx.ref
@@ -121,8 +142,13 @@ class CategoryDetector(Detector):
             "model_version": ref.model.version,
             "product_confidence": confidence,
         }
-        cheap = None if excl else cheap_for_product(ctx, head_hits)
-        if excl:
+        cheap = None if excl or price_call else cheap_for_product(ctx, head_hits)
+        if price_call:  # the price turned the call (see the module docstring)
+            th_price, en_price = _price_clause(ctx, price_call)
+            th += f" (น่าจะเป็นชิ้นส่วน/อุปกรณ์ที่ใช้ชื่อสินค้านั้น{th_price})"
+            en += f" (likely a part or accessory sold under that product's name{en_price})"
+            value["price_to_typical"] = round(price_call[0], 4)
+        elif excl:
             th += f" (พบคำว่า '{excl[0].term}' ซึ่งเป็นอุปกรณ์เสริม/สินค้าอื่น)"
             en += f" ('{excl[0].term}' marks an accessory or other product)"
         elif cheap:
@@ -140,6 +166,37 @@ class CategoryDetector(Detector):
 
 
 CHEAP_SHARE = 1 / 8  # a price at most this share of the product's typical price is named in the reason
+
+
+def price_to_typical(ctx: ListingContext, tis: str) -> float | None:
+    """The listing's price as a share of the typical price of standard `tis` (None when either is unknown)."""
+    price = ctx.listing.price
+    typical = ctx.ref.model.typical_prices.get(tis)
+    return float(price) / typical if price and price > 0 and typical else None
+
+
+def discount_regulated(probs: np.ndarray, none_i: int, lr: float) -> np.ndarray:
+    """Multiply the odds of "regulated" by `lr`, the regulated classes keeping their proportions."""
+    p_reg = 1.0 - float(probs[none_i])
+    if p_reg <= 0.0:
+        return probs
+    odds = p_reg / max(1.0 - p_reg, 1e-12) * lr
+    new_reg = odds / (1.0 + odds)
+    out = probs * (new_reg / p_reg)
+    out[none_i] = 1.0 - new_reg
+    return out
+
+
+def _price_clause(ctx: ListingContext, cheap: tuple[float, str] | None) -> tuple[str, str]:
+    if cheap is None:
+        return "", ""
+    share, tis = cheap
+    price = float(ctx.listing.price)
+    typical = price / share
+    return (
+        f"; ราคา {_baht(price)} บาท ต่ำกว่าราคาทั่วไปของ มอก. {tis} (~{_baht(typical)} บาท) มาก",
+        f"; the price, {_baht(price)} THB, is far below the typical ~{_baht(typical)} THB of TIS {tis} products",
+    )
 
 
 def cheap_for_product(ctx: ListingContext, head_hits: list[LexHit]) -> tuple[LexHit, float, float] | None:
