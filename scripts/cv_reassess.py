@@ -26,7 +26,7 @@ def main() -> int:
     args = ap.parse_args()
     from tisguard.detect.lexicon import Lexicon
     from tisguard.detect.model import CategoryModel
-    from tisguard.training.crossval import FLAG, assess_held_out, figures
+    from tisguard.training.crossval import FLAG, _regulated, assess_held_out, figures
 
     folds = sorted(args.folder.glob("fold-*.json"), key=lambda p: int(p.stem.split("-")[1]))
     if not folds:
@@ -52,13 +52,13 @@ def main() -> int:
         )
         shown = 0
         for lab, a in pairs:
-            wrong = lab.get("regulated") is False and a.verdict in FLAG
+            wrong = _regulated(lab) is False and a.verdict in FLAG
             if dump:
                 row = {
                     "source": source,
                     "listing_id": a.listing_id,
                     "label_tis": lab.get("tis"),
-                    "regulated": lab.get("regulated"),
+                    "regulated": _regulated(lab),
                     "verdict": a.verdict,
                     "tis": a.tis,
                     "product_confidence": a.product_confidence,
