@@ -24,8 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from tisguard.detect.metrics import accepted_standards
 from tisguard.detect.features import FEATURES_VERSION
+from tisguard.detect.metrics import accepted_standards
 from tisguard.detect.model import NONE_CLASS
 from tisguard.training.train import Examples, Fitted, Learner, Source, fit, fit_temperature
 
