@@ -37,8 +37,8 @@ def engine_with(parts, p_regulated: float):
     return make_engine(Reference(catalogue, Registry([]), lexicon, model))
 
 
-def assess(engine, price):
-    rec = {"platform": "shopee", "listing_id": "x1", "title": "แอร์ 12000 BTU", "seller": {"id": "s"}, "price": price}
+def assess(engine, price, title="แอร์ 12000 BTU"):
+    rec = {"platform": "shopee", "listing_id": "x1", "title": title, "seller": {"id": "s"}, "price": price}
     listing, errors = listing_from_record(1, rec)
     assert not errors
     return engine.assess(listing)
@@ -62,6 +62,21 @@ def test_price_far_below_typical(parts, p_regulated, price, flagged, price_named
     assert ("price_to_typical" in product.value) is price_named
     if price_named:
         assert "20,000" in product.reason_en and "ราคา" in product.reason_th
+
+
+@pytest.mark.parametrize(
+    "title, wording",
+    [
+        ("แอร์ 12000 BTU", "likely a part or accessory sold under that product's name"),  # the title names it
+        ("กล่องพลาสติก ใส่ของ สีดำ", "the model leaned to TIS 1529, p=0.85"),  # it does not: the model's lean is stated
+    ],
+)
+def test_the_reason_says_why_the_price_turned_the_call(parts, title, wording):
+    a = assess(engine_with(parts, 0.85), TYPICAL / 40, title)
+    assert a.verdict == "not_regulated"
+    product = next(e for e in a.evidence if e.signal == "not_regulated_product")
+    assert wording in product.reason_en and "500 THB" in product.reason_en
+    assert product.value["p_regulated_before_price"] == pytest.approx(0.85, abs=1e-3)
 
 
 def test_discount_keeps_the_regulated_classes_proportions():

@@ -86,8 +86,8 @@ class CategoryDetector(Detector):
             cheap_tis = ref.lexicon.reported(classes[best_reg])
             share = price_to_typical(ctx, cheap_tis)
             if share is not None and share <= FAR_BELOW_TYPICAL:
+                cheap = (share, cheap_tis, 1.0 - float(probs[none_i]))
                 probs = discount_regulated(probs, none_i, FAR_BELOW_TYPICAL_LR)
-                cheap = (share, cheap_tis)
         order = np.argsort(-probs)[:4].tolist()
         pl = probs[order].tolist()  # Python floats: cheaper to round and compare than numpy scalars
         p_reg = 1.0 - float(probs[none_i])
@@ -146,9 +146,16 @@ class CategoryDetector(Detector):
         cheap = None if excl or price_call else cheap_for_product(ctx, head_hits)
         if price_call:  # the price turned the call (see the module docstring)
             th_price, en_price = _price_clause(ctx, price_call)
-            th += f" (น่าจะเป็นชิ้นส่วน/อุปกรณ์ที่ใช้ชื่อสินค้านั้น{th_price})"
-            en += f" (likely a part or accessory sold under that product's name{en_price})"
+            named = any(h.kind == "term" and ref.lexicon.reported(h.tis) == price_call[1] for h in head_hits)
+            if named:
+                th += f" (น่าจะเป็นชิ้นส่วน/อุปกรณ์ที่ใช้ชื่อสินค้านั้น{th_price})"
+                en += f" (likely a part or accessory sold under that product's name{en_price})"
+            else:
+                p0 = price_call[2]
+                th += f" (แบบจำลองเอนไปทาง มอก. {price_call[1]} ความน่าจะเป็น {p0:.0%}{th_price})"
+                en += f" (the model leaned to TIS {price_call[1]}, p={p0:.2f}{en_price})"
             value["price_to_typical"] = round(price_call[0], 4)
+            value["p_regulated_before_price"] = round(price_call[2], 4)
         elif excl:
             th += f" (พบคำว่า '{excl[0].term}' ซึ่งเป็นอุปกรณ์เสริม/สินค้าอื่น)"
             en += f" ('{excl[0].term}' marks an accessory or other product)"
@@ -188,10 +195,10 @@ def discount_regulated(probs: np.ndarray, none_i: int, lr: float) -> np.ndarray:
     return out
 
 
-def _price_clause(ctx: ListingContext, cheap: tuple[float, str] | None) -> tuple[str, str]:
+def _price_clause(ctx: ListingContext, cheap: tuple[float, str, float] | None) -> tuple[str, str]:
     if cheap is None:
         return "", ""
-    share, tis = cheap
+    share, tis, _ = cheap
     price = float(ctx.listing.price)
     typical = price / share
     return (
