@@ -82,7 +82,7 @@ class CategoryDetector(Detector):
             probs = restate(probs, none_i, [(classes.index(t), lr) for t, lr in stated.items()])
         cheap = None  # (price ÷ typical price, standard) when the price lowered the odds
         if probs[none_i] < 0.5:
-            best_reg = max((i for i in range(len(classes)) if i != none_i), key=lambda i: probs[i])
+            best_reg = int(np.argmax(np.where(np.arange(len(probs)) == none_i, -1.0, probs)))
             cheap_tis = ref.lexicon.reported(classes[best_reg])
             share = price_to_typical(ctx, cheap_tis)
             if share is not None and share <= FAR_BELOW_TYPICAL:
@@ -211,12 +211,12 @@ def cheap_for_product(ctx: ListingContext, head_hits: list[LexHit]) -> tuple[Lex
     """(the title's first product term, price, typical price) when the price is at most `CHEAP_SHARE` of the
     typical price of that term's standard. The model reads the same ratio (`features.price_keys`), among
     everything else, so the reason states it as an observation beside the call, not as its cause."""
-    price = ctx.listing.price
     first = first_product_term(head_hits)
-    if not price or price <= 0 or first is None:
+    share = price_to_typical(ctx, first.tis) if first is not None else None
+    if share is None or share > CHEAP_SHARE:
         return None
-    typical = ctx.ref.model.typical_prices.get(first.tis)
-    return (first, float(price), typical) if typical and price <= CHEAP_SHARE * typical else None
+    price = float(ctx.listing.price)
+    return first, price, price / share
 
 
 def _baht(x: float) -> str:
