@@ -102,3 +102,28 @@ def test_function_modules_match_segno(version):
     assert (inner[fixed] == mat[fixed]).all()
     assert (known[0] == 0).all() and (known[-1] == 0).all()  # the quiet zone is light
     assert fixed.sum() > 3 * 64
+
+
+def speckled_code(density: float) -> np.ndarray:
+    """URL's code at 4 px a module on a light ground, `density` of its pixels turned to salt and pepper."""
+    mat = np.array(segno.make(URL, error="m").matrix, dtype=bool)
+    code = np.kron(np.pad(np.where(mat, 0, 255).astype(np.uint8), 4, constant_values=255), np.ones((4, 4), np.uint8))
+    canvas = np.full((code.shape[0] + 160, code.shape[1] + 240, 3), 235, np.uint8)
+    canvas[80 : 80 + code.shape[0], 120 : 120 + code.shape[1]] = code[..., None]
+    m = np.random.default_rng(1).random(canvas.shape[:2])
+    canvas[m < density / 2] = 0
+    canvas[(m >= density / 2) & (m < density)] = 255
+    return canvas
+
+
+@pytest.mark.parametrize("density", [0.15, 0.20])
+def test_speckled_code_is_read_after_a_median_filter(density):
+    """Salt-and-pepper speckle defeats zxing as the photo is, and twice the size; the analyser's 3×3 median
+    pass removes it and the code decodes."""
+    from tisguard.images.analyze import _qr_codes
+    from tisguard.images.qr import decode_qr
+
+    rgb = speckled_code(density)
+    big = cv2.resize(rgb, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+    assert decode_qr(rgb) == [] and decode_qr(big) == []
+    assert [q.text for q in _qr_codes(Image.fromarray(rgb))] == [URL]

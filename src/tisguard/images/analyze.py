@@ -93,17 +93,17 @@ def _qr_codes(img) -> list:
     one or two pixels in a photo taken from afar (twice the size helps the decoder), then the same twice-size
     picture sharpened (an unsharp mask undoes the blur that scaling, JPEG and focus leave on small modules),
     then, where the decoder saw a code but could not decode it, that code alone scaled up further."""
-    from PIL import ImageFilter
+    import cv2
+    import numpy as np
 
     from tisguard.images.qr import decode_qr, decode_seen_qr
 
     seen: list = []
     qrs = decode_qr(img, seen)
     if not qrs:
-        qrs = decode_qr(img.filter(ImageFilter.MedianFilter(3)))
+        # OpenCV's 3×3 median per channel: what PIL's MedianFilter(3) does, in ~1 ms instead of ~130 ms
+        qrs = decode_qr(cv2.medianBlur(np.asarray(img), 3))
     if not qrs and max(img.size) <= 1800:
-        import cv2
-
         from tisguard.images.prep import grey, unsharp
 
         g = grey(img)
