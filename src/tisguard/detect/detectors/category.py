@@ -82,7 +82,9 @@ class CategoryDetector(Detector):
             probs = restate(probs, none_i, [(classes.index(t), lr) for t, lr in stated.items()])
         cheap = None  # (price ÷ typical price, standard) when the price lowered the odds
         if probs[none_i] < 0.5:
-            best_reg = int(np.argmax(np.where(np.arange(len(probs)) == none_i, -1.0, probs)))
+            masked = probs.copy()
+            masked[none_i] = -1.0
+            best_reg = int(masked.argmax())
             cheap_tis = ref.lexicon.reported(classes[best_reg])
             share = price_to_typical(ctx, cheap_tis)
             if share is not None and share <= FAR_BELOW_TYPICAL:
