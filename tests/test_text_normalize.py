@@ -1,6 +1,9 @@
 import pytest
 
-from tisguard.detect.text import normalize
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tisguard.detect.text import normalize, normalized_text
 
 
 @pytest.mark.parametrize(
@@ -37,3 +40,23 @@ def test_offsets_map_back_to_original(raw, needle):
     i = n.text.index(needle)
     original = n.original_slice(i, i + len(needle))
     assert normalize(original).text == needle
+
+
+# Characters that exercise every branch of normalize: Thai letters and digits, sara am, ASCII, whitespace of
+# several kinds, emoji, invisible marks, full-width forms, dashes, entities' '&', and letters to repeat.
+_ALPHABET = "กขปลั๊ำ๒๕ aAbB1 \n\t\u00a0\u3000\u2028🔥✅\u200b\ufeffＴｓ－\u2013&#;ﬁ²"
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.text(alphabet=_ALPHABET, max_size=60), fold=st.booleans())
+def test_normalized_text_is_normalize_without_offsets(text, fold):
+    assert normalized_text(text, fold) == normalize(text, fold).text
+
+
+@pytest.mark.parametrize("fold", [True, False])
+@pytest.mark.parametrize(
+    "raw",
+    ["ปลั๊กพ่วง 4 ช่อง\n\n  สายยาว ๓ เมตร", "Power  Strip\t\tTIS 2432", "ดีมากกกก  สุดๆ", "A&amp;B  ＴＩＳ", "ﬁne  ²"],
+)
+def test_normalized_text_examples(raw, fold):
+    assert normalized_text(raw, fold) == normalize(raw, fold).text

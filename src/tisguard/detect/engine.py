@@ -153,8 +153,16 @@ class Engine:
 
     @property
     def version(self) -> str:
-        dets = ",".join(f"{d.name}@{d.version}" for d in self.detectors)
-        return f"engine@{ENGINE_VERSION};{dets};model={self.ref.model.version};lexicon={self.ref.lexicon.digest}"
+        """Every assessment carries this; built once per model and lexicon (a reload swaps them)."""
+        key = (self.ref.model.version, self.ref.lexicon.digest)
+        cached = self.__dict__.get("_version")
+        if cached is None or cached[0] != key:
+            dets = ",".join(f"{d.name}@{d.version}" for d in self.detectors)
+            cached = self.__dict__["_version"] = (
+                key,
+                f"engine@{ENGINE_VERSION};{dets};model={key[0]};lexicon={key[1]}",
+            )
+        return cached[1]
 
     def context(self, listing: Listing) -> ListingContext:
         ctx = ListingContext(listing, self.ref)

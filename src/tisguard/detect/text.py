@@ -162,6 +162,25 @@ def normalize(text: str | None, fold_repeats: bool = True) -> NormText:
     return _collapse_whitespace_met_late(first)
 
 
+def normalized_text(text: str | None, fold_repeats: bool = True) -> str:
+    """`normalize(text, fold_repeats).text` without the offset map, for callers that only match. Most text
+    has no special characters, no repeated letters and is already NFKC: then normalising is only collapsing
+    whitespace runs, Thai digits and lower case, done here with one substitution instead of building pieces."""
+    if not text:
+        return ""
+    if (
+        _SPECIAL_RUN.search(text)
+        or (fold_repeats and _RUN.search(text))
+        or not unicodedata.is_normalized("NFKC", text.replace(SARA_AM, ""))
+    ):
+        return normalize(text, fold_repeats).text
+    return _digits(_WS_RUN.sub(_one_space, text)).lower()
+
+
+def _one_space(m: re.Match) -> str:
+    return "\n" if "\n" in m.group(0) else " "
+
+
 def _collapse_whitespace_met_late(first: NormText) -> NormText:
     """An emoji becomes a space and an invisible character disappears, so whitespace can meet only in
     the output (' 🔥' → '  '); collapse those runs too, keeping offsets through `inner`."""

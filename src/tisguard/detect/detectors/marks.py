@@ -12,7 +12,7 @@ from itertools import islice
 from tisguard.detect.context import ListingContext
 from tisguard.detect.detectors.base import Detector, Group, Signal
 from tisguard.detect.evidence import Evidence
-from tisguard.detect.text import normalize
+from tisguard.detect.text import normalized_text
 from tisguard.tisno import canonical_part, licence_key, licence_parts, tis_label
 
 TEXT_FIELDS = ("title", "description")
@@ -102,7 +102,7 @@ class StandardNumberDetector(Detector):
         for f, n in _fields(ctx):
             out.extend(self.from_text(ctx, f, n))
         for key, val in ctx.listing.attributes.items():
-            nk, nv = normalize(key).text, normalize(val).text
+            nk, nv = normalized_text(key), normalized_text(val)
             if ATTR_STD_KEY.search(nk) and not ATTR_LIC_KEY.search(nk):
                 m = re.match(
                     r"^\s*+(?:" + _STD_PREFIX + r"\s*+\.?\s*+)?(\d{1,5})" + _PART + r"(?:\s*+[-–/]\s*+(25\d\d))?\s*+$",
@@ -172,8 +172,8 @@ class LicenceNumberDetector(Detector):
         for f, n in _fields(ctx):
             out.extend(self.from_text(f, n, seen))
         for key, val in ctx.listing.attributes.items():
-            if ATTR_LIC_KEY.search(normalize(key).text):
-                m = LICENCE_RE.search(normalize(val).text)
+            if ATTR_LIC_KEY.search(normalized_text(key)):
+                m = LICENCE_RE.search(normalized_text(val))
                 if m:
                     self._add(out, seen, "attributes", f"{key}: {val}", None, m)
         return out
@@ -255,7 +255,7 @@ class VagueClaimDetector(Detector):
         for key, val in ctx.listing.attributes.items():
             if not (_ATTR_RAW_GATE.search(key) or _ATTR_RAW_GATE.search(val)):
                 continue
-            nk, nv = normalize(key).text, normalize(val).text
+            nk, nv = normalized_text(key), normalized_text(val)
             marked = ATTR_MARK_KEY.search(nk) is not None
             if (marked and ATTR_NO_RE.match(nv)) or NEGATION_RE.search(nv):
                 return self._admission("attributes", f"{key}: {val}", None)

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from tisguard.detect.context import ListingContext
 from tisguard.detect.detectors.base import Detector, Group, Signal
 from tisguard.detect.evidence import Evidence
-from tisguard.detect.text import normalize
+from tisguard.detect.text import normalized_text
 
 SOURCE_TH = {"eu_safety_gate": "EU Safety Gate", "us_cpsc": "US CPSC"}
 DESCRIPTION_HEAD = 1500
@@ -36,7 +36,7 @@ class RecallMatchDetector(Detector):
         head = (
             done.text[:DESCRIPTION_HEAD]
             if done is not None
-            else normalize((l.description or "")[:DESCRIPTION_HEAD], False).text
+            else normalized_text((l.description or "")[:DESCRIPTION_HEAD], False)
         )
         text = ctx.norm("title").text + "\n" + head
         product = ctx.product

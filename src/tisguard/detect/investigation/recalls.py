@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from tisguard.detect.text import normalize
+from tisguard.detect.text import normalized_text
 
 _TOKEN = re.compile(r"[a-z0-9]++")
 _WORD = re.compile(r"[a-z]{3,}+|[ก-๙]{2,}+|\d+(?:mah|w|v|a|m|mm|cm)?+")
@@ -26,7 +26,7 @@ STOP_WORDS = frozenset({"the", "and", "with", "for", "this", "that", "are", "was
 
 def model_key(text: str) -> str:
     """A model number compacted: lower case, letters and digits only ('RY_US-1.5' → 'ryus15')."""
-    return "".join(_TOKEN.findall(normalize(text).text))
+    return "".join(_TOKEN.findall(normalized_text(text)))
 
 
 def usable_model(key: str) -> bool:
@@ -80,7 +80,7 @@ def model_like(token: str) -> bool:
 
 
 def words(text: str) -> frozenset[str]:
-    return frozenset(w for w in _WORD.findall(normalize(text).text) if w not in STOP_WORDS)
+    return frozenset(w for w in _WORD.findall(normalized_text(text)) if w not in STOP_WORDS)
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ class RecallMatch:
 @lru_cache(maxsize=8192)
 def brand_key(brand: str) -> str:
     # cached: every listing's brand field is looked up, and brands repeat across a scan
-    return " ".join(normalize(brand).text.split())
+    return " ".join(normalized_text(brand).split())
 
 
 class RecallIndex:
