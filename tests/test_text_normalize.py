@@ -1,6 +1,7 @@
-import pytest
+import re
 
-from hypothesis import given, settings
+import pytest
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tisguard.detect.text import normalize, normalized_text
@@ -44,7 +45,7 @@ def test_offsets_map_back_to_original(raw, needle):
 
 # Characters that exercise every branch of normalize: Thai letters and digits, sara am, ASCII, whitespace of
 # several kinds, emoji, invisible marks, full-width forms, dashes, entities' '&', and letters to repeat.
-_ALPHABET = "กขปลั๊ำ๒๕ aAbB1 \n\t\u00a0\u3000\u2028🔥✅\u200b\ufeffＴｓ－\u2013&#;ﬁ²"
+_ALPHABET = "กขปลั๊ำ๒๕ aAbB1 \n\t\u00a0\u3000\u2028🔥✅\u200b\ufeffＴｓ－\u2013&#;ﬁ²¨´"
 
 
 @settings(max_examples=400, deadline=None)
@@ -60,3 +61,15 @@ def test_normalized_text_is_normalize_without_offsets(text, fold):
 )
 def test_normalized_text_examples(raw, fold):
     assert normalized_text(raw, fold) == normalize(raw, fold).text
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.text(alphabet=_ALPHABET, max_size=60), fold=st.booleans())
+@example(text="a ¨", fold=False)  # NFKC of '¨' is a space and a combining mark: spaces meet only after it
+@example(text="x \u200b y", fold=True)  # an invisible character between spaces
+@example(text="🔥 ok", fold=True)  # an emoji becomes a space beside a space
+def test_normalized_text_never_holds_a_whitespace_run(text, fold):
+    out = normalize(text, fold)
+    assert not re.search(r"\s{2,}", out.text)
+    a, b = out.span_in_original(0, len(out.text))
+    assert 0 <= a <= b <= len(text)

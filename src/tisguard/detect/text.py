@@ -159,7 +159,9 @@ def normalize(text: str | None, fold_repeats: bool = True) -> NormText:
                 add(chunk, o, ln)
     add_plain(pos, len(text))
     first = NormText(text, _digits("".join(out)).lower(), tuple(pieces))
-    return _collapse_whitespace_met_late(first)
+    # only a replaced emoji, a removed invisible character or NFKC (¨ → space + mark) brings whitespace together late
+    special = plain_needs_nfkc or any(kind == 0 for _a, _b, kind in events)
+    return _collapse_whitespace_met_late(first) if special else first
 
 
 def normalized_text(text: str | None, fold_repeats: bool = True) -> str:
