@@ -63,6 +63,8 @@ ROWS = [
     # publications about standards: a standard number does not make a book a socket
     ("publication", "หนังสือ มอก. 2432-2555 เต้าเสียบเต้ารับ พร้อมคำอธิบาย", None),
     ("publication", "คู่มือเตรียมยื่นขอใบอนุญาต มอก. 934-2558 พัดลมไฟฟ้า", None),
+    ("publication", "หนังสือ เต้าเสียบเต้ารับ พร้อมคำอธิบาย", None),
+    ("publication", "ตำราซ่อมพัดลมและหม้อหุงข้าว ฉบับช่าง", None),
     # products the engine had no words for
     ("miss", "แบตเตอรี่ Samsung Galaxy A12 ของแท้ 5000mAh พร้อมไขควง", "2217"),
     ("miss", "กระจกบังลมหน้า Isuzu D-Max 2012-2019 พร้อมติดตั้ง", "2602"),
@@ -96,6 +98,35 @@ def test_exhaust_with_admission_is_non_compliant(engine):
 def test_a_stated_standard_does_not_make_a_non_product_regulated(engine, title):
     a = engine.assess(L(title))
     assert a.verdict == "not_regulated", (a.tis, [r["en"] for r in a.reasons])
+
+
+@pytest.mark.parametrize(
+    "hits,expected",
+    [
+        ([("cue", "pub", "หนังสือ", 1, 8), ("term", "166", "เต้ารับ", 20, 27)], "หนังสือ"),  # Thai head noun first
+        ([("term", "166", "เต้ารับ", 1, 8), ("cue", "pub", "คู่มือ", 9, 15)], None),  # a socket with its manual
+        ([("cue", "pub", "book", 1, 5), ("term", "1955", "light", 6, 11)], None),  # English: head noun last
+        ([("cue", "pub", "หนังสือ", 1, 8), ("cue", "kid", "เด็ก", 12, 16)], None),  # a cloth book for babies: a toy
+    ],
+)
+def test_publication_head(hits, expected):
+    from tisguard.detect.detectors.category import publication_head
+    from tisguard.detect.lexicon import LexHit
+
+    found = publication_head([LexHit(*h) for h in hits])
+    assert (found.term if found else None) == expected
+
+
+def test_a_publication_head_is_what_keeps_a_book_about_a_standard_out(engine, monkeypatch):
+    from tisguard.detect.detectors import category
+
+    title = "หนังสือ มอก. 2432-2555 เต้าเสียบเต้ารับ พร้อมคำอธิบาย"
+    a = engine.assess(L(title))
+    cat = next(e for e in a.evidence if e.detector == "category")
+    assert a.verdict == "not_regulated" and cat.value["publication_head"] == "หนังสือ"
+    assert "หนังสือ" in cat.reason_th and "publication" in cat.reason_en
+    monkeypatch.setattr(category, "PUBLICATION_HEAD_LR", 1.0)  # without the rule the model alone reads a socket
+    assert engine.assess(L(title)).verdict != "not_regulated"
 
 
 def test_a_stated_standard_reranks_only_within_regulated_classes():

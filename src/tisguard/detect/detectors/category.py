@@ -15,6 +15,13 @@ for it: it divides the odds of "regulated" by `FAR_BELOW_TYPICAL_LR`, so only a 
 (p ≥ 0.91) stays regulated, and the reason says so. Measured on the held-out folds of the training data
 (session 21): hand-written false positives 92 → 78 of 10,328 for 2 of 4,442 regulated listings lost;
 the real dev set unchanged.
+
+A title that *starts* with a Thai publication or service noun ('หนังสือ', 'คู่มือ', 'ตำรา', 'คอร์ส', 'รับยื่น' — the
+`pub` cues of product_terms.json) sells that book, manual or service, whatever product it names after it: Thai puts
+the head noun first. In the training data 393 titles start so and 2 are regulated (cloth books for babies, which
+name a child), so such a title divides the odds of "regulated" by 1 / `PUBLICATION_HEAD_LR` unless it also names a
+child ('เด็ก', 'baby': the `kid` cues). English and Chinese put the head noun last ('book light' is a lamp), so only
+Thai cues count.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ OTHER_CUES = ("part", "pub", "pet", "decor", "sport", "nonelec")
 REGISTERED_LR = 100.0  # a licence number the registry holds: its standard is known for certain
 FAR_BELOW_TYPICAL = 1 / 12  # a price at most this share of the chosen product's typical price …
 FAR_BELOW_TYPICAL_LR = 0.1  # … divides the odds of "regulated" by 10
+PUBLICATION_HEAD_LR = 0.01  # a title that starts with a Thai publication/service noun (see the module docstring)
 
 
 class CategoryDetector(Detector):
@@ -80,6 +88,9 @@ class CategoryDetector(Detector):
         none_i = ref.model.none_index
         if stated:
             probs = restate(probs, none_i, [(classes.index(t), lr) for t, lr in stated.items()])
+        pub = publication_head(head_hits)
+        if pub is not None:
+            probs = discount_regulated(probs, none_i, PUBLICATION_HEAD_LR)
         cheap = None  # (price ÷ typical price, standard) when the price lowered the odds
         if probs[none_i] < 0.5:
             masked = probs.copy()
@@ -123,16 +134,24 @@ class CategoryDetector(Detector):
                         "stated": sorted(stated),
                         "product_confidence": confidence,
                         **({"price_to_typical": round(cheap[0], 4)} if cheap else {}),
+                        **({"publication_head": pub.term} if pub else {}),
                     },
                     score=p_reg,
                 )
             )
         else:
-            out.append(self._not_regulated(ctx, head_hits, p_reg, top, confidence, cheap))
+            out.append(self._not_regulated(ctx, head_hits, p_reg, top, confidence, cheap, pub))
         return out
 
     def _not_regulated(
-        self, ctx: ListingContext, head_hits, p_reg: float, top, confidence: float, price_call: tuple | None
+        self,
+        ctx: ListingContext,
+        head_hits,
+        p_reg: float,
+        top,
+        confidence: float,
+        price_call: tuple | None,
+        pub: LexHit | None = None,
     ) -> Evidence:
         """The "not regulated" finding, naming what in the title points elsewhere: an accessory, part or
         other-product word, else a product word at a fraction of that product's typical price."""
@@ -145,8 +164,12 @@ class CategoryDetector(Detector):
             "model_version": ref.model.version,
             "product_confidence": confidence,
         }
-        cheap = None if excl or price_call else cheap_for_product(ctx, head_hits)
-        if price_call:  # the price turned the call (see the module docstring)
+        cheap = None if excl or price_call or pub else cheap_for_product(ctx, head_hits)
+        if pub is not None:
+            th += f" (ชื่อสินค้าขึ้นต้นด้วย '{pub.term}': ขายสิ่งพิมพ์หรือบริการ ไม่ใช่ตัวสินค้าที่กล่าวถึง)"
+            en += f" (the title starts with '{pub.term}': it sells a publication or service, not the product it names)"
+            value["publication_head"] = pub.term
+        elif price_call:  # the price turned the call (see the module docstring)
             th_price, en_price = _price_clause(ctx, price_call)
             named = any(h.kind == "term" and ref.lexicon.reported(h.tis) == price_call[1] for h in head_hits)
             if named:
@@ -173,6 +196,18 @@ class CategoryDetector(Detector):
             )
             value["price_to_typical"] = round(price / typical, 4)
         return self.evidence("not_regulated_product", "title", th, en, value=value, score=1 - p_reg)
+
+
+def publication_head(head_hits: list[LexHit]) -> LexHit | None:
+    """The Thai publication/service cue that starts the title, when the title names no child (a cloth book for
+    babies is a toy)."""
+    first = None
+    for h in head_hits:
+        if h.kind == "cue" and h.tis == "pub" and h.start <= 1 and "\u0e00" <= h.term[0] <= "\u0e7f":
+            first = h
+        elif h.kind == "cue" and h.tis == "kid":
+            return None
+    return first
 
 
 CHEAP_SHARE = 1 / 8  # a price at most this share of the product's typical price is named in the reason
