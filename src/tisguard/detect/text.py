@@ -116,6 +116,7 @@ def normalize(text: str | None, fold_repeats: bool = True) -> NormText:
     if not text:
         return NormText("", "")
     events = [(m.start(), m.end(), 0) for m in _SPECIAL_RUN.finditer(text)]
+    has_special = bool(events)
     extra = [(m.start(), m.end(), 2) for m in _WS_RUN.finditer(text)]
     if fold_repeats:
         extra += [(m.start(), m.end(), 1) for m in _RUN.finditer(text)]
@@ -160,8 +161,7 @@ def normalize(text: str | None, fold_repeats: bool = True) -> NormText:
     add_plain(pos, len(text))
     first = NormText(text, _digits("".join(out)).lower(), tuple(pieces))
     # only a replaced emoji, a removed invisible character or NFKC (¨ → space + mark) brings whitespace together late
-    special = plain_needs_nfkc or any(kind == 0 for _a, _b, kind in events)
-    return _collapse_whitespace_met_late(first) if special else first
+    return _collapse_whitespace_met_late(first) if has_special or plain_needs_nfkc else first
 
 
 def normalized_text(text: str | None, fold_repeats: bool = True) -> str:
@@ -197,7 +197,7 @@ def _collapse_whitespace_met_late(first: NormText) -> NormText:
             pieces.append((n, pos, m.start() - pos, True))
             out.append(first.text[pos : m.start()])
             n += m.start() - pos
-        ws = "\n" if "\n" in m.group(0) else " "
+        ws = _one_space(m)
         pieces.append((n, m.start(), m.end() - m.start(), False))
         out.append(ws)
         n += 1
