@@ -2,7 +2,9 @@
 separators, digits, Thai combining marks, partial marks and 100 kB descriptions. The property: work stays
 linear in the input. Each example's time is compared with a linear baseline over the same text (a
 regex scan and a copy), with a generous factor, so a slow machine does not make it flaky but a
-backtracking pattern (seconds on a few hundred characters) fails at once."""
+backtracking pattern (seconds on a few hundred characters) fails at once. Each time is the best of three runs
+(as timeit reports): a first-call warm-up or a scheduler pause makes one run slow, a backtracking pattern makes
+every run slow."""
 
 from __future__ import annotations
 
@@ -74,13 +76,20 @@ def _baseline(text: str) -> float:
     return time.perf_counter() - t
 
 
+def _best_of_three(work) -> float:
+    times = []
+    for _ in range(3):
+        t = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
 def _assess_time(engine, title: str, description: str) -> float:
     from tisguard.spec.listing import Listing
 
     item = Listing.model_validate(L(title=title[:2000] or "x", description=description))
-    t = time.perf_counter()
-    engine.assess(item)
-    return time.perf_counter() - t
+    return _best_of_three(lambda: engine.assess(item))
 
 
 def _bound(text: str) -> float:
@@ -95,10 +104,8 @@ FUZZ = settings(max_examples=80, deadline=None, suppress_health_check=[HealthChe
 def test_normaliser_is_linear(text):
     from tisguard.detect.text import normalize
 
-    t = time.perf_counter()
-    n = normalize(text)
-    assert time.perf_counter() - t < _bound(text)
-    assert "  " not in n.text  # whitespace runs are collapsed before any pattern sees them
+    assert _best_of_three(lambda: normalize(text)) < _bound(text)
+    assert "  " not in normalize(text).text  # whitespace runs are collapsed before any pattern sees them
 
 
 @FUZZ
