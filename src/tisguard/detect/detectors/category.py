@@ -26,6 +26,8 @@ Thai cues count.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from tisguard.detect.context import ListingContext, ProductType
@@ -41,6 +43,16 @@ REGISTERED_LR = 100.0  # a licence number the registry holds: its standard is kn
 FAR_BELOW_TYPICAL = 1 / 12  # a price at most this share of the chosen product's typical price …
 FAR_BELOW_TYPICAL_LR = 0.1  # … divides the odds of "regulated" by 10
 PUBLICATION_HEAD_LR = 0.01  # a title that starts with a Thai publication/service noun (see the module docstring)
+
+
+@dataclass(frozen=True)
+class OddsLowered:
+    """Why the odds of "regulated" were divided after the model, for the reason an officer reads: the title opens
+    with a publication/service noun (`publication`), and/or the price is far below the typical price of the
+    product the model leaned to (`price`: price ÷ typical, that standard, p(regulated) before the price)."""
+
+    publication: LexHit | None = None
+    price: tuple[float, str, float] | None = None
 
 
 class CategoryDetector(Detector):
@@ -91,7 +103,7 @@ class CategoryDetector(Detector):
         pub = publication_head(head_hits)
         if pub is not None:
             probs = discount_regulated(probs, none_i, PUBLICATION_HEAD_LR)
-        cheap = None  # (price ÷ typical price, standard) when the price lowered the odds
+        cheap = None  # (price ÷ typical price, standard, p before) when the price lowered the odds
         if probs[none_i] < 0.5:
             masked = probs.copy()
             masked[none_i] = -1.0
@@ -140,22 +152,16 @@ class CategoryDetector(Detector):
                 )
             )
         else:
-            out.append(self._not_regulated(ctx, head_hits, p_reg, top, confidence, cheap, pub))
+            out.append(self._not_regulated(ctx, head_hits, confidence, OddsLowered(pub, cheap)))
         return out
 
-    def _not_regulated(
-        self,
-        ctx: ListingContext,
-        head_hits,
-        p_reg: float,
-        top,
-        confidence: float,
-        price_call: tuple | None,
-        pub: LexHit | None = None,
-    ) -> Evidence:
-        """The "not regulated" finding, naming what in the title points elsewhere: an accessory, part or
-        other-product word, else a product word at a fraction of that product's typical price."""
+    def _not_regulated(self, ctx: ListingContext, head_hits, confidence: float, lowered: OddsLowered) -> Evidence:
+        """The "not regulated" finding (the model's call is `ctx.product`), naming what in the title points
+        elsewhere: a publication head or a price that lowered the odds, an accessory, part or other-product word,
+        else a product word at a fraction of that product's typical price."""
         ref = ctx.ref
+        p_reg, top = ctx.product.p_regulated, ctx.product.top
+        pub, price_call = lowered.publication, lowered.price
         excl = [h for h in head_hits if h.kind in ("exclude", "accessory") or (h.kind == "cue" and h.tis in OTHER_CUES)]
         th, en = "สินค้าไม่เข้าข่ายมาตรฐานบังคับ", "product is not under a mandatory standard"
         value = {
