@@ -71,6 +71,17 @@ ROWS = [
     ("miss", "แก้ว SAN ทรงกระบอก 14 ออนซ์ ใส 12 ใบ", "655 เล่ม 3"),
     ("miss", "จาน PMMA ขอบหยัก 10 นิ้ว ใส", "655 เล่ม 2"),
     ("miss", "ท่อผ่า Wave 125i ปลายเลส เสียงทุ้ม", "341"),
+    # scope reviews (datasets/train-extra/README.md): TIS 62368 เล่ม 1 is a closed list of 20 product types (phone
+    # and tablet chargers are on it; laptop adapters, monitors, printers and routers are not); TIS 1955 covers
+    # battery, USB and solar lighting but not road-vehicle lights
+    ("scope", "อะแดปเตอร์โน้ตบุ๊ก HP 19.5V 2.31A หัวฟ้า 4.5mm", None),
+    ("scope", "จอมอนิเตอร์ 32 นิ้ว โค้ง 2K 144Hz", None),
+    ("scope", "เครื่องปริ้นเตอร์ อิงค์แท้งค์ Epson L3250 wifi", None),
+    ("scope", "เราเตอร์ใส่ซิม 5G ปล่อย WiFi 6", None),
+    ("scope", "หัวชาร์จ iPhone 20W USB-C ของแท้", "62368 เล่ม 1"),
+    ("scope", "ไฟฉายคาดหัว LED ชาร์จ USB กันน้ำ", "1955"),
+    ("scope", "โคมไฟโซล่าเซลล์ ติดผนัง 100 LED เซ็นเซอร์", "1955"),
+    ("scope", "ไฟหน้ารถมอเตอร์ไซค์ LED Wave 110i ตรงรุ่น", None),
 ]
 
 
